@@ -1,0 +1,68 @@
+/* http.h - what an API handler sees: the request (path parameters, query, parsed JSON body,
+ * domain context) and a JSON writer for the response.
+ *
+ * The server (server.c) owns the transport: it authenticates, opens one transaction (write
+ * routes) or a read snapshot, calls the handler, commits or rolls back, and turns a returned
+ * yl_err plus the diag into {"error":{"code","message","field"}} with the mapped status.
+ * Handlers write only the success body and never commit.
+ */
+#ifndef YL_API_HTTP_H
+#define YL_API_HTTP_H
+
+#include <jansson.h>
+
+#include "base/json_write.h"
+#include "domain/ctx.h"
+
+enum { YL_MAX_PATH_PARAMS = 4 };
+
+struct yl_req {
+	const char *method;
+	const char *path;
+	const char *params[YL_MAX_PATH_PARAMS]; /* the {…} segments of the pattern, in order */
+	int nparams;
+	json_t *body;     /* borrowed; an object for write routes with a body, else NULL */
+	struct yl_ctx ctx;
+	int status;       /* success status; handlers set 201 on create */
+	/* query lookup, provided by the transport */
+	const char *(*query)(void *conn, const char *key);
+	void *conn;
+};
+
+typedef enum yl_err (*yl_handler)(struct yl_req *r, struct yl_jw *out);
+
+enum yl_route_flags {
+	YL_ROUTE_PUBLIC = 1, /* no authentication */
+	YL_ROUTE_WRITE = 2,  /* runs in a write transaction */
+	YL_ROUTE_BODY = 4,   /* needs a JSON object body */
+};
+
+struct yl_route {
+	const char *method;
+	const char *pattern; /* "/api/v1/residents/{id}" */
+	yl_handler fn;
+	unsigned flags;
+};
+
+/* Query parameter or NULL. */
+const char *yl_req_query(struct yl_req *r, const char *key);
+/* Path parameter i as a positive id; YL_ERR_NOT_FOUND when not a positive integer. */
+enum yl_err yl_req_id(struct yl_req *r, int i, int64_t *out);
+/* Query integer within [min,max], default when absent; YL_ERR_INVALID names the parameter. */
+enum yl_err yl_req_query_int(struct yl_req *r, const char *key, int64_t def, int64_t min,
+			     int64_t max, int64_t *out);
+/* Reads ?limit= (1..1000, default 50) and ?cursor= as an id (0 when absent). */
+enum yl_err yl_req_page(struct yl_req *r, int *limit, int64_t *after);
+/* Rejects body keys not in allowed (NULL-terminated). */
+enum yl_err yl_req_only(struct yl_req *r, const char *const *allowed);
+
+/* Writes {"data":[ and leaves the array open; yl_page_end closes it with the cursor. */
+void yl_page_begin(struct yl_jw *w);
+/* next_cursor is NULL when there is no further page. */
+void yl_page_end(struct yl_jw *w, const char *next_cursor);
+void yl_page_end_id(struct yl_jw *w, bool more, int64_t last_id);
+
+/* Writes a unix time as an ISO-8601 UTC string value under key. */
+void yl_jw_ktime(struct yl_jw *w, const char *key, int64_t t);
+
+#endif

@@ -1,0 +1,44 @@
+/* cli.h - the command-line face: one function per subcommand, and the small option parser
+ * they share. Commands print results on stdout, errors as "yilian <cmd>: message" on stderr,
+ * and exit with yl_err_exit_code of the error.
+ */
+#ifndef YL_CLI_CLI_H
+#define YL_CLI_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/diag.h"
+#include "domain/ctx.h"
+
+struct yl_opt {
+	const char *name;  /* "--db" */
+	bool has_value;    /* takes a value */
+	const char *value; /* out: value, or "1" for a flag that was given */
+	const char *help;
+};
+
+/* Parses argv[first..] against opts (NULL-name terminated). Non-option arguments go into
+ * positional (up to max_pos). Returns false and prints an error on unknown options or a
+ * missing value. `--help` prints usage (cmd, summary, opts) and exits 0. */
+bool yl_cli_parse(int argc, char **argv, int first, struct yl_opt *opts, const char **positional,
+		  int max_pos, int *npos, const char *cmd, const char *summary);
+const char *yl_cli_opt(const struct yl_opt *opts, const char *name);
+/* Integer option in [min,max] (def when absent); prints an error and returns false when the
+ * value is not such an integer. */
+bool yl_cli_int(const struct yl_opt *opts, const char *name, int64_t def, int64_t min,
+		int64_t max, int64_t *out, const char *cmd);
+/* Prints "yilian cmd: message [field]" for d and returns its exit code. */
+int yl_cli_fail(const char *cmd, const struct yl_diag *d);
+
+/* The system actor of CLI commands: acts as admin, audited as "system:<cmd>". */
+void yl_cli_system_actor(struct yl_actor *a, const char *cmd);
+
+int yl_cmd_init(int argc, char **argv);
+int yl_cmd_serve(int argc, char **argv);
+int yl_cmd_user(int argc, char **argv);
+int yl_cmd_import(int argc, char **argv);
+int yl_cmd_demo(int argc, char **argv);
+int yl_cmd_bench(int argc, char **argv);
+
+#endif

@@ -1,0 +1,86 @@
+/* Store: create, reopen, refuse an old schema without init, refuse a newer schema, constraint
+ * errors mapped to the vocabulary, rollback leaves nothing. */
+#include "yltest.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void test_create_and_reopen(void **state)
+{
+	struct ylt_db t;
+	struct yl_store *s2;
+	struct yl_diag d;
+	(void)state;
+	ylt_db_open(&t);
+	assert_int_equal(yl_store_schema_version(t.store), yl_store_schema_latest());
+	assert_int_equal(yl_store_open(t.path, 0, &s2, &d), YL_OK);
+	yl_store_close(s2);
+	ylt_db_close(&t);
+}
+
+static void test_refuses_newer_schema(void **state)
+{
+	struct ylt_db t;
+	struct yl_store *s2;
+	struct yl_diag d;
+	(void)state;
+	ylt_db_open(&t);
+	assert_int_equal(yl_store_exec(t.store, "INSERT INTO schema_migrations VALUES (999, 'future', 0)", &d), YL_OK);
+	assert_int_equal(yl_store_open(t.path, YL_STORE_CREATE, &s2, &d), YL_ERR_SCHEMA);
+	assert_non_null(strstr(d.message, "newer"));
+	assert_null(s2);
+	ylt_db_close(&t);
+}
+
+static void test_refuses_uninitialised(void **state)
+{
+	struct yl_store *s;
+	struct yl_diag d;
+	char path[] = "/tmp/ylt-empty-XXXXXX";
+	int fd = mkstemp(path);
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(yl_store_open(path, 0, &s, &d), YL_ERR_SCHEMA);
+	assert_non_null(strstr(d.message, "yilian init"));
+	assert_int_equal(yl_store_open("/nonexistent/dir/x.db", 0, &s, &d), YL_ERR_IO);
+	remove(path);
+}
+
+static void test_constraints_and_rollback(void **state)
+{
+	struct ylt_db t;
+	struct yl_diag d;
+	(void)state;
+	ylt_db_open(&t);
+	ylt_seed_registry(&t);
+	ylt_begin(&t);
+	/* CHECK: a village clinic without a township centre */
+	assert_int_equal(yl_store_exec(t.store, "INSERT INTO institutions(code, name, level, kind,"
+				       " area_code, created_at) VALUES ('X', 'x', 'village', 'general', '440106', 0)", &d),
+			 YL_ERR_INVALID);
+	/* UNIQUE */
+	assert_int_equal(yl_store_exec(t.store, "INSERT INTO institutions(code, name, level, kind,"
+				       " area_code, created_at) VALUES ('H-CITY', 'x', 'primary', 'general', '440106', 0)", &d),
+			 YL_ERR_CONFLICT);
+	/* FOREIGN KEY */
+	assert_int_equal(yl_store_exec(t.store, "INSERT INTO institutions(code, name, level, kind,"
+				       " area_code, created_at) VALUES ('Y', 'y', 'primary', 'general', '999999', 0)", &d),
+			 YL_ERR_NOT_FOUND);
+	assert_int_equal(yl_store_exec(t.store, "INSERT INTO institutions(code, name, level, kind,"
+				       " area_code, created_at) VALUES ('Z', 'z', 'primary', 'general', '440106', 0)", &d),
+			 YL_OK);
+	ylt_rollback(&t);
+	assert_int_equal(ylt_count(&t, "institutions"), 5);
+	ylt_db_close(&t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_create_and_reopen),
+		cmocka_unit_test(test_refuses_newer_schema),
+		cmocka_unit_test(test_refuses_uninitialised),
+		cmocka_unit_test(test_constraints_and_rollback),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
