@@ -1,4 +1,7 @@
 /* areas.c - /api/v1/areas: create (admin), get by code, list by parent or level. */
+#include <string.h>
+
+#include "api/decode.h"
 #include "api/routes.h"
 #include "base/json_read.h"
 #include "domain/area.h"
@@ -14,18 +17,26 @@ static void area_json(struct yl_jw *w, const struct yl_area *a)
 	yl_jw_obj_end(w);
 }
 
-static enum yl_err post_area(struct yl_req *r, struct yl_jw *w)
+enum yl_err yl_decode_area(const struct yl_ctx *c, json_t *obj, struct yl_area *in)
 {
 	static const char *const fields[] = {"code", "name", "parent_code", NULL};
-	struct yl_ctx *c = &r->ctx;
-	struct yl_area in = {0}, out;
 	enum yl_err err;
 
-	if ((err = yl_req_only(r, fields)) ||
-	    (err = yl_json_str(r->body, "code", true, 9, c->arena, &in.code, c->diag)) ||
-	    (err = yl_json_str(r->body, "name", true, 200, c->arena, &in.name, c->diag)) ||
-	    (err = yl_json_str(r->body, "parent_code", false, 9, c->arena, &in.parent_code, c->diag)) ||
-	    (err = yl_area_create(c, &in, &out)))
+	memset(in, 0, sizeof(*in));
+	if ((err = yl_json_only(obj, fields, c->diag)) ||
+	    (err = yl_json_str(obj, "code", true, 9, c->arena, &in->code, c->diag)) ||
+	    (err = yl_json_str(obj, "name", true, 200, c->arena, &in->name, c->diag)) ||
+	    (err = yl_json_str(obj, "parent_code", false, 9, c->arena, &in->parent_code, c->diag)))
+		return err;
+	return YL_OK;
+}
+
+static enum yl_err post_area(struct yl_req *r, struct yl_jw *w)
+{
+	struct yl_area in, out;
+	enum yl_err err;
+
+	if ((err = yl_decode_area(&r->ctx, r->body, &in)) || (err = yl_area_create(&r->ctx, &in, &out)))
 		return err;
 	r->status = 201;
 	area_json(w, &out);

@@ -1,5 +1,8 @@
 /* institutions.c - /api/v1/institutions: create (admin), get, list by level, area (and
  * everything under it), township centre or consortium membership. */
+#include <string.h>
+
+#include "api/decode.h"
 #include "api/routes.h"
 #include "base/json_read.h"
 #include "domain/institution.h"
@@ -19,29 +22,35 @@ static void institution_json(struct yl_jw *w, const struct yl_institution *o)
 	yl_jw_obj_end(w);
 }
 
-static enum yl_err post_institution(struct yl_req *r, struct yl_jw *w)
+enum yl_err yl_decode_institution(const struct yl_ctx *c, json_t *obj, struct yl_institution *in)
 {
 	static const char *const fields[] = {"code", "name", "level", "kind", "area_code", "beds",
 					     "township_centre_id", NULL};
-	struct yl_ctx *c = &r->ctx;
-	struct yl_institution in = {0}, out;
 	enum yl_err err;
 
-	in.kind = "general";
-	if ((err = yl_req_only(r, fields)) ||
-	    (err = yl_json_str(r->body, "code", true, 64, c->arena, &in.code, c->diag)) ||
-	    (err = yl_json_str(r->body, "name", true, 200, c->arena, &in.name, c->diag)) ||
-	    (err = yl_json_str(r->body, "level", true, 16, c->arena, &in.level, c->diag)) ||
-	    (err = yl_json_str(r->body, "area_code", true, 9, c->arena, &in.area_code, c->diag)) ||
-	    (err = yl_json_int(r->body, "beds", false, 0, 100000, &in.beds, NULL, c->diag)) ||
-	    (err = yl_json_int(r->body, "township_centre_id", false, 1, INT64_MAX,
-			       &in.township_centre_id, NULL, c->diag)))
+	memset(in, 0, sizeof(*in));
+	if ((err = yl_json_only(obj, fields, c->diag)) ||
+	    (err = yl_json_str(obj, "code", true, 64, c->arena, &in->code, c->diag)) ||
+	    (err = yl_json_str(obj, "name", true, 200, c->arena, &in->name, c->diag)) ||
+	    (err = yl_json_str(obj, "level", true, 16, c->arena, &in->level, c->diag)) ||
+	    (err = yl_json_str(obj, "kind", false, 32, c->arena, &in->kind, c->diag)) ||
+	    (err = yl_json_str(obj, "area_code", true, 9, c->arena, &in->area_code, c->diag)) ||
+	    (err = yl_json_int(obj, "beds", false, 0, 100000, &in->beds, NULL, c->diag)) ||
+	    (err = yl_json_int(obj, "township_centre_id", false, 1, INT64_MAX,
+			       &in->township_centre_id, NULL, c->diag)))
 		return err;
-	if (json_object_get(r->body, "kind") &&
-	    (err = yl_json_str(r->body, "kind", true, 32, c->arena, &in.kind, c->diag)))
-		return err;
-	err = yl_institution_create(c, &in, &out);
-	if (err)
+	if (!in->kind)
+		in->kind = "general";
+	return YL_OK;
+}
+
+static enum yl_err post_institution(struct yl_req *r, struct yl_jw *w)
+{
+	struct yl_institution in, out;
+	enum yl_err err;
+
+	if ((err = yl_decode_institution(&r->ctx, r->body, &in)) ||
+	    (err = yl_institution_create(&r->ctx, &in, &out)))
 		return err;
 	r->status = 201;
 	institution_json(w, &out);
