@@ -1,12 +1,63 @@
-/* cmd_bench.c - `yilian bench` (to be written). */
+/* cmd_bench.c - `yilian bench <what>`: measured runs printed as tables (see docs/bench.md). */
 #include <stdio.h>
+#include <string.h>
 
+#include "bench/bench.h"
 #include "cli/cli.h"
+
+static int bench_http(int argc, char **argv)
+{
+	struct yl_opt opts[] = {
+		{"--clients", true, NULL, "concurrent keep-alive connections (default 32)"},
+		{"--threads", true, NULL, "server worker threads (default 8)"},
+		{"--seconds", true, NULL, "length of the run (default 10)"},
+		{NULL, false, NULL, NULL},
+	};
+	const char *pos[1];
+	int npos;
+	int64_t clients, threads, secs;
+	struct yl_bench_http_opts o = {0};
+	struct yl_bench_http_result r;
+	struct yl_diag d;
+	char note[64];
+
+	if (!yl_cli_parse(argc, argv, 3, opts, pos, 0, &npos, "bench http",
+			  "Requests/s of `yilian serve` for a simple authenticated GET\n"
+			  "(GET /api/v1/institutions/1) over keep-alive loopback connections."))
+		return 64;
+	if (!yl_cli_int(opts, "--clients", 32, 1, 1024, &clients, "bench") ||
+	    !yl_cli_int(opts, "--threads", 8, 1, 256, &threads, "bench") ||
+	    !yl_cli_int(opts, "--seconds", 10, 1, 3600, &secs, "bench"))
+		return 64;
+	o.clients = (int)clients;
+	o.threads = (int)threads;
+	o.seconds = (double)secs;
+	yl_diag_clear(&d);
+	fprintf(stderr, "bench http: %d clients, %d server threads, %lld s ...\n", o.clients,
+		o.threads, (long long)secs);
+	if (yl_bench_http(&o, &r, &d))
+		return yl_cli_fail("bench", &d);
+	yl_bench_header("yilian bench http: GET /api/v1/institutions/1 (auth + one indexed read)");
+	snprintf(note, sizeof(note), "%d clients, %d threads", o.clients, o.threads);
+	yl_bench_row("requests/s", r.rps, "req/s", note);
+	yl_bench_row("requests", (double)r.requests, "count", "");
+	yl_bench_row("errors (non-200 or broken)", (double)r.errors, "count", "must be 0");
+	yl_bench_row("latency p50", r.p50_ms, "ms", "");
+	yl_bench_row("latency p99", r.p99_ms, "ms", "");
+	yl_bench_row("latency max", r.max_ms, "ms", "");
+	return r.errors ? 1 : 0;
+}
 
 int yl_cmd_bench(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "yilian bench: not built yet\n");
-	return 69;
+	if (argc < 3 || strcmp(argv[2], "--help") == 0) {
+		printf("usage: yilian bench <what> [options]\n\n"
+		       "  http     requests/s of yilian serve for a simple GET\n"
+		       "  import   time to import N residents (see yilian bench import --help)\n");
+		return argc < 3 ? 64 : 0;
+	}
+	if (strcmp(argv[2], "http") == 0)
+		return bench_http(argc, argv);
+	fprintf(stderr, "yilian bench: unknown benchmark '%s'\n", argv[2]);
+	return 64;
 }

@@ -1,0 +1,36 @@
+/* bench.h - the measurements behind `yilian bench`: each runs against real parts (a real
+ * server on loopback, a real database file) and prints a table. Speed targets live here,
+ * never in timed unit tests.
+ */
+#ifndef YL_BENCH_BENCH_H
+#define YL_BENCH_BENCH_H
+
+#include <stdint.h>
+
+#include "base/diag.h"
+
+struct yl_bench_http_opts {
+	int clients;         /* concurrent keep-alive connections */
+	int threads;         /* server worker threads */
+	double seconds;      /* duration of the measured run */
+	const char *path;    /* GET path, default /api/v1/institutions/1 */
+};
+
+struct yl_bench_http_result {
+	int64_t requests;
+	int64_t errors; /* non-200 answers or broken connections */
+	double seconds;
+	double rps;
+	double p50_ms, p99_ms, max_ms;
+};
+
+/* Starts a server in-process on an ephemeral loopback port and drives it with `clients`
+ * threads doing GET requests over keep-alive connections. */
+enum yl_err yl_bench_http(const struct yl_bench_http_opts *o, struct yl_bench_http_result *r,
+			  struct yl_diag *d);
+
+/* Prints one row of a bench table: name, value with unit, and a note. */
+void yl_bench_row(const char *name, double value, const char *unit, const char *note);
+void yl_bench_header(const char *title);
+
+#endif
