@@ -23,6 +23,7 @@ static const struct {
 	{"teams", "institution_id", YL_FIELD_INT},
 	{"teams", "leader_id", YL_FIELD_INT},
 	{"teams", "capacity", YL_FIELD_INT},
+	{"teams", "member_ids", YL_FIELD_STRING_LIST},
 };
 
 enum yl_field_kind yl_decode_field_kind(const char *entity, const char *column)

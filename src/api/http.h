@@ -35,6 +35,7 @@ enum yl_route_flags {
 	YL_ROUTE_PUBLIC = 1, /* no authentication */
 	YL_ROUTE_WRITE = 2,  /* runs in a write transaction */
 	YL_ROUTE_BODY = 4,   /* needs a JSON object body */
+	YL_ROUTE_BODY_OPT = 8, /* with YL_ROUTE_BODY: an empty body means {} */
 };
 
 struct yl_route {

@@ -121,7 +121,9 @@ static enum MHD_Result dispatch(struct yl_server *srv, struct MHD_Connection *co
 		yl_arena_release(&arena);
 		return send_error(conn, &diag);
 	}
-	if (route->flags & YL_ROUTE_BODY) {
+	if ((route->flags & YL_ROUTE_BODY_OPT) && p->body.len == 0) {
+		body = json_object();
+	} else if (route->flags & YL_ROUTE_BODY) {
 		err = yl_json_parse(yl_buf_str(&p->body), p->body.len, &body, &diag);
 	} else if (p->body.len > 0) {
 		err = yl_diag_set(&diag, YL_ERR_INVALID, NULL, "this endpoint takes no body");

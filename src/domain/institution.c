@@ -154,7 +154,9 @@ enum yl_err yl_institution_list(const struct yl_ctx *c, const struct yl_institut
 	enum yl_err err;
 	bool row;
 	char prefix[12] = "";
+	char today[YL_DATE_LEN];
 
+	yl_date_format(yl_clock_today(c->clock), today);
 	if (f->area_code) {
 		yl_area_prefix(f->area_code, prefix);
 		prefix[strlen(prefix) + 1] = '\0';
@@ -166,7 +168,7 @@ enum yl_err yl_institution_list(const struct yl_ctx *c, const struct yl_institut
 			       " AND (? = 0 OR township_centre_id = ?) AND id > ?"
 			       " AND (? = 0 OR EXISTS (SELECT 1 FROM consortium_members m"
 			       "  WHERE m.institution_id = i.id AND m.consortium_id = ?"
-			       "  AND m.left_on IS NULL))"
+			       "  AND (m.left_on IS NULL OR m.left_on > ?)))"
 			       " ORDER BY id LIMIT ?", &st, c->diag);
 	if (err)
 		return err;
@@ -179,7 +181,8 @@ enum yl_err yl_institution_list(const struct yl_ctx *c, const struct yl_institut
 	yl_stmt_bind_int(st, 7, f->after);
 	yl_stmt_bind_int(st, 8, f->consortium_id);
 	yl_stmt_bind_int(st, 9, f->consortium_id);
-	yl_stmt_bind_int(st, 10, f->limit + 1);
+	yl_stmt_bind_text(st, 10, today);
+	yl_stmt_bind_int(st, 11, f->limit + 1);
 	*items = yl_arena_alloc(c->arena, sizeof(**items) * (size_t)(f->limit + 1));
 	*n = 0;
 	*more = false;

@@ -125,7 +125,7 @@ static const char *const v1_registry[] = {
 	" updated_at BIGINT NOT NULL,"
 	" CHECK (status <> 'ended' OR (end_reason IS NOT NULL AND ended_on IS NOT NULL)));",
 	"CREATE UNIQUE INDEX contracts_one_active ON contracts(resident_id) WHERE status = 'active';",
-	"CREATE INDEX contracts_team ON contracts(team_id, status);",
+	"CREATE INDEX contracts_team ON contracts(team_id, status, end_date);",
 	"CREATE INDEX contracts_end ON contracts(status, end_date);",
 	"CREATE INDEX contracts_resident ON contracts(resident_id);",
 

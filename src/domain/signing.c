@@ -1,0 +1,212 @@
+/* signing.c - signing rates by area and key population. One aggregate query walks the
+ * residents of the area once (index residents_area, as a code range so it works without LIKE
+ * optimisations), probes contracts_one_active per resident, and groups by home area code so
+ * the child areas come out of the same pass; tag and age splits are CASE sums. Age groups are turned into birth-date bounds computed in C with
+ * yl_age_on, so they agree exactly with yl_tag_derived; no SQL date functions are used.
+ */
+#include "domain/signing.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "domain/area.h"
+#include "domain/institution.h"
+#include "domain/population.h"
+
+/* The latest birth date of someone aged at least `age` on day `on`. */
+static int32_t latest_birth(int32_t on, int age)
+{
+	int32_t b = yl_date_add_years(on, -age);
+
+	while (yl_age_on(b + 1, on) >= age)
+		b++;
+	while (yl_age_on(b, on) < age)
+		b--;
+	return b;
+}
+
+static void set_rate(struct yl_signing_count *k)
+{
+	k->has_rate = k->residents > 0;
+	k->rate = k->has_rate ? (double)k->signed_ / (double)k->residents : 0.0;
+}
+
+/* Builds the aggregate query; its parameters are, in order: each age bound as documented
+ * below, then today (contracts), then the area range [lo, hi). The LEFT JOIN yields one row
+ * per resident because contracts_one_active allows one 'active' row per resident; a join (not
+ * a correlated EXISTS, which SQLite re-evaluates for every reference) keeps it one probe. */
+static void build_sql(struct yl_buf *sql, const unsigned *tags, int ntags)
+{
+	yl_buf_adds(sql, "SELECT r.home_area_code, count(*), count(k.id)");
+	for (int i = 0; i < ntags; i++) {
+		const char *cond;
+		char stored[48];
+		switch (tags[i]) {
+		case YL_TAG_ELDERLY: /* one parameter: latest birth date aged 65 */
+			cond = "r.birth_date <= ?";
+			break;
+		case YL_TAG_CHILD: /* two: latest birth date aged 7, today */
+			cond = "r.birth_date > ? AND r.birth_date <= ?";
+			break;
+		default:
+			snprintf(stored, sizeof(stored), "(r.tags & %u) <> 0", tags[i]);
+			cond = stored;
+			break;
+		}
+		/* The condition appears twice (residents, then signed): twice the parameters. */
+		yl_buf_addf(sql, ", COALESCE(sum(CASE WHEN %s THEN 1 ELSE 0 END), 0)", cond);
+		yl_buf_addf(sql, ", count(CASE WHEN %s THEN k.id END)", cond);
+	}
+	yl_buf_adds(sql, " FROM residents r LEFT JOIN contracts k ON k.resident_id = r.id"
+			 " AND k.status = 'active' AND k.end_date >= ?"
+			 " WHERE r.home_area_code >= ? AND r.home_area_code < ?"
+			 " GROUP BY r.home_area_code");
+}
+
+static void range_of(const char *code, char lo[10], char hi[10])
+{
+	size_t len;
+
+	yl_area_prefix(code, lo);
+	len = strlen(lo);
+	memcpy(hi, lo, len + 1);
+	hi[len - 1]++; /* digits only: '9' + 1 is ':', still above every digit */
+}
+
+static void init_groups(const struct yl_ctx *c, struct yl_signing *s, const unsigned *tags,
+			int ntags)
+{
+	s->by_population = yl_arena_alloc(c->arena, sizeof(*s->by_population) * (size_t)ntags);
+	s->ngroups = ntags;
+	for (int i = 0; i < ntags; i++) {
+		s->by_population[i].tag = tags[i];
+		s->by_population[i].name = yl_tag_name(tags[i]);
+	}
+}
+
+/* Adds the current row (one home area code) into s. */
+static void add_row(struct yl_stmt *st, struct yl_signing *s)
+{
+	s->all.residents += yl_stmt_int(st, 1);
+	s->all.signed_ += yl_stmt_int(st, 2);
+	for (int i = 0; i < s->ngroups; i++) {
+		s->by_population[i].count.residents += yl_stmt_int(st, 3 + 2 * i);
+		s->by_population[i].count.signed_ += yl_stmt_int(st, 4 + 2 * i);
+	}
+}
+
+static void finish(struct yl_signing *s)
+{
+	set_rate(&s->all);
+	for (int i = 0; i < s->ngroups; i++)
+		set_rate(&s->by_population[i].count);
+}
+
+/* One pass over the residents of out's area, grouped by home area code (the index order, so
+ * no sort): each group adds to the area and to the child area whose prefix it starts with. */
+static enum yl_err count_areas(const struct yl_ctx *c, struct yl_signing *out)
+{
+	struct yl_buf sql = YL_BUF_INIT;
+	struct yl_stmt *st;
+	enum yl_err err;
+	const unsigned *tags;
+	char lo[10], hi[10], elderly[YL_DATE_LEN], child[YL_DATE_LEN];
+	char(*prefixes)[10];
+	int ntags, p = 1;
+	bool row;
+	int32_t today = yl_clock_today(c->clock);
+
+	tags = yl_tag_all(&ntags);
+	range_of(out->area_code, lo, hi);
+	yl_date_format(latest_birth(today, 65), elderly);
+	yl_date_format(latest_birth(today, 7), child);
+	yl_date_format(today, out->on);
+	init_groups(c, out, tags, ntags);
+	prefixes = yl_arena_alloc(c->arena, sizeof(*prefixes) * (size_t)(out->nchildren + 1));
+	for (int i = 0; i < out->nchildren; i++) {
+		memcpy(out->children[i].on, out->on, sizeof(out->on));
+		init_groups(c, &out->children[i], tags, ntags);
+		yl_area_prefix(out->children[i].area_code, prefixes[i]);
+	}
+
+	build_sql(&sql, tags, ntags);
+	err = yl_store_prepare(c->store, yl_buf_str(&sql), &st, c->diag);
+	yl_buf_release(&sql);
+	if (err)
+		return err;
+	for (int i = 0; i < ntags; i++) {
+		for (int twice = 0; twice < 2; twice++) {
+			if (tags[i] == YL_TAG_ELDERLY) {
+				yl_stmt_bind_text(st, p++, elderly);
+			} else if (tags[i] == YL_TAG_CHILD) {
+				yl_stmt_bind_text(st, p++, child);
+				yl_stmt_bind_text(st, p++, out->on);
+			}
+		}
+	}
+	yl_stmt_bind_text(st, p++, out->on);
+	yl_stmt_bind_text(st, p++, lo);
+	yl_stmt_bind_text(st, p++, hi);
+	while (!(err = yl_stmt_step(st, &row, c->diag)) && row) {
+		const char *code = yl_stmt_text(st, 0);
+		add_row(st, out);
+		for (int i = 0; i < out->nchildren; i++) {
+			if (strncmp(code, prefixes[i], strlen(prefixes[i])) == 0) {
+				add_row(st, &out->children[i]);
+				break;
+			}
+		}
+	}
+	yl_stmt_reset(st);
+	finish(out);
+	for (int i = 0; i < out->nchildren; i++)
+		finish(&out->children[i]);
+	return err;
+}
+
+enum yl_err yl_signing_rates(const struct yl_ctx *c, const char *area_code, bool children,
+			     struct yl_signing *out)
+{
+	struct yl_area area;
+	struct yl_stmt *st;
+	enum yl_err err;
+	bool row;
+	int cap = 16;
+
+	memset(out, 0, sizeof(*out));
+	if ((err = yl_require_staff_reader(c)))
+		return err;
+	if (!area_code || !*area_code)
+		return yl_diag_set(c->diag, YL_ERR_MISSING, "area_code", "area_code is required");
+	err = yl_area_get(c, area_code, &area);
+	if (err)
+		return yl_diag_set(c->diag, err, "area_code", "no area with code '%.20s'", area_code);
+	out->area_code = area.code;
+	out->area_name = area.name;
+	if (!children)
+		return count_areas(c, out);
+
+	err = yl_store_prepare(c->store, "SELECT code, name FROM areas WHERE parent_code = ?"
+					 " ORDER BY code LIMIT ?", &st, c->diag);
+	if (err)
+		return err;
+	yl_stmt_bind_text(st, 1, area.code);
+	yl_stmt_bind_int(st, 2, YL_SIGNING_MAX_CHILDREN);
+	out->children = yl_arena_alloc(c->arena, sizeof(*out->children) * (size_t)cap);
+	while (!(err = yl_stmt_step(st, &row, c->diag)) && row) {
+		struct yl_signing *k;
+		if (out->nchildren == cap) {
+			struct yl_signing *bigger =
+				yl_arena_alloc(c->arena, sizeof(*bigger) * (size_t)cap * 2);
+			memcpy(bigger, out->children, sizeof(*bigger) * (size_t)cap);
+			out->children = bigger;
+			cap *= 2;
+		}
+		k = &out->children[out->nchildren++];
+		k->area_code = yl_arena_strdup(c->arena, yl_stmt_text(st, 0));
+		k->area_name = yl_arena_strdup(c->arena, yl_stmt_text(st, 1));
+	}
+	yl_stmt_reset(st);
+	return err ? err : count_areas(c, out);
+}

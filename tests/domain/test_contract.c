@@ -1,0 +1,606 @@
+/* Domain: "1+1+1" contracts - every signing rule and its error, capacity with a team of two,
+ * expiry by the clock, the renew/change/end chains and the history they leave, the list
+ * filters, and an unchanged database after each refusal. */
+#include "yltest.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "domain/contract.h"
+#include "domain/team.h"
+
+static struct ylt_db T;
+static int64_t team_a, team_b, team_full; /* A: centre 3, capacity 2; B: centre 4, 100 */
+
+/* Practitioners and residents are written with plain SQL: their modules belong to others. */
+static int64_t last_id(const char *table)
+{
+	char s[96];
+	struct yl_stmt *st;
+	bool row;
+	int64_t id;
+
+	snprintf(s, sizeof(s), "SELECT max(id) FROM %s", table);
+	assert_int_equal(yl_store_prepare(T.store, s, &st, &T.diag), YL_OK);
+	assert_int_equal(yl_stmt_step(st, &row, &T.diag), YL_OK);
+	id = yl_stmt_int(st, 0);
+	yl_stmt_reset(st);
+	return id;
+}
+
+static void sql(const char *s)
+{
+	if (yl_store_exec(T.store, s, &T.diag))
+		fail_msg("%s: %s", s, T.diag.message);
+}
+
+static int64_t add_gp(int64_t inst)
+{
+	char s[300];
+
+	snprintf(s, sizeof(s), "INSERT INTO practitioners(name, title, general_practitioner,"
+		 " institution_id, created_at) VALUES ('gp', 'attending_physician', 1, %lld, 0)",
+		 (long long)inst);
+	sql(s);
+	return last_id("practitioners");
+}
+
+static int64_t add_resident(void)
+{
+	static int seq = 100;
+	char s[400], idn[19];
+
+	ylt_id_number(idn, "440106", "19800101", ++seq);
+	snprintf(s, sizeof(s), "INSERT INTO residents(id_number, name, sex, birth_date,"
+		 " home_area_code, insurance, tags, created_at) VALUES ('%s', 'r', 'male',"
+		 " '1980-01-01', '440106001', 'employee', 0, 0)", idn);
+	sql(s);
+	return last_id("residents");
+}
+
+/* Sets the test clock to 10:00 Asia/Shanghai on date (YYYY-MM-DD). */
+static void at(const char *date)
+{
+	int32_t d;
+
+	assert_true(yl_date_parse(date, &d));
+	yl_clock_fixed(&T.clock, (int64_t)d * 86400 + 2 * 3600);
+}
+
+static void now(void) { yl_clock_fixed(&T.clock, YLT_NOW); }
+
+static int64_t make_team(int64_t inst, int64_t capacity)
+{
+	struct yl_team in = {0}, out;
+
+	in.name = "team";
+	in.institution_id = inst;
+	in.leader_id = add_gp(inst);
+	in.capacity = capacity;
+	if (yl_team_create(&T.ctx, &in, &out))
+		fail_msg("team: %s", T.diag.message);
+	return out.id;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	ylt_db_open(&T);
+	ylt_seed_registry(&T);
+	team_a = make_team(3, 2);
+	team_b = make_team(4, 100);
+	team_full = make_team(4, 1);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	ylt_db_close(&T);
+	return 0;
+}
+
+static struct yl_contract_sign sign_in(int64_t resident, int64_t team)
+{
+	struct yl_contract_sign in = {0};
+
+	in.resident_id = resident;
+	in.team_id = team;
+	in.secondary_id = 2;
+	in.tertiary_id = 1;
+	return in;
+}
+
+/* One face-style request: a transaction, committed or rolled back. */
+static enum yl_err run_sign(const struct yl_contract_sign *in, struct yl_contract *out)
+{
+	enum yl_err err;
+
+	ylt_begin(&T);
+	yl_diag_clear(&T.diag);
+	err = yl_contract_sign(&T.ctx, in, out);
+	if (err)
+		ylt_rollback(&T);
+	else
+		ylt_commit(&T);
+	return err;
+}
+
+static int64_t must_sign(int64_t resident, int64_t team)
+{
+	struct yl_contract_sign in = sign_in(resident, team);
+	struct yl_contract out;
+
+	if (run_sign(&in, &out))
+		fail_msg("sign: %s", T.diag.message);
+	return out.id;
+}
+
+struct counts {
+	int64_t contracts, audits;
+};
+
+static struct counts counts(void)
+{
+	struct counts k = {ylt_count(&T, "contracts"), ylt_count(&T, "audit_log")};
+	return k;
+}
+
+static void same_counts(struct counts before)
+{
+	assert_int_equal(ylt_count(&T, "contracts"), before.contracts);
+	assert_int_equal(ylt_count(&T, "audit_log"), before.audits);
+}
+
+/* Signing is refused with want on field; no call writes anything, even without rollback. */
+static void refused(const struct yl_contract_sign *in, enum yl_err want, const char *field)
+{
+	struct counts before = counts();
+
+	yl_diag_clear(&T.diag);
+	assert_int_equal(yl_contract_sign(&T.ctx, in, NULL), want);
+	assert_string_equal(T.diag.field, field);
+	assert_true(T.diag.message[0] != '\0');
+	same_counts(before);
+}
+
+static void test_sign_dates_and_defaults(void **state)
+{
+	struct yl_contract_sign in = sign_in(add_resident(), team_b);
+	struct yl_contract out, got;
+	struct counts before = counts();
+	(void)state;
+
+	assert_int_equal(run_sign(&in, &out), YL_OK);
+	assert_string_equal(out.start_date, "2026-03-15");
+	assert_string_equal(out.end_date, "2027-03-14"); /* one year (setting) less a day */
+	assert_string_equal(out.status, "active");
+	assert_int_equal(out.team_institution_id, 4);
+	assert_int_equal(out.previous_id, 0);
+	assert_null(out.end_reason);
+	assert_null(out.ended_on);
+	assert_int_equal(ylt_count(&T, "contracts"), before.contracts + 1);
+	assert_int_equal(ylt_count(&T, "audit_log"), before.audits + 1);
+	assert_int_equal(yl_contract_get(&T.ctx, out.id, &got), YL_OK);
+	assert_string_equal(got.end_date, "2027-03-14");
+	assert_int_equal(got.secondary_id, 2);
+	assert_int_equal(got.tertiary_id, 1);
+
+	in = sign_in(add_resident(), team_b);
+	in.term_years = 3;
+	in.has_start = true;
+	assert_true(yl_date_parse("2026-04-01", &in.start_date));
+	assert_int_equal(run_sign(&in, &out), YL_OK);
+	assert_string_equal(out.start_date, "2026-04-01");
+	assert_string_equal(out.end_date, "2029-03-31");
+
+	/* the default term follows the setting */
+	sql("UPDATE settings SET value = '2' WHERE key = 'contract_term_years'");
+	in = sign_in(add_resident(), team_b);
+	assert_int_equal(run_sign(&in, &out), YL_OK);
+	assert_string_equal(out.end_date, "2028-03-14");
+	sql("UPDATE settings SET value = '1' WHERE key = 'contract_term_years'");
+
+	/* a leap day start: 2028-02-29 + 1 year is 2029-02-28, less a day */
+	in = sign_in(add_resident(), team_b);
+	in.has_start = true;
+	assert_true(yl_date_parse("2028-02-29", &in.start_date));
+	assert_int_equal(run_sign(&in, &out), YL_OK);
+	assert_string_equal(out.end_date, "2029-02-27");
+}
+
+static void test_sign_rules(void **state)
+{
+	int64_t r = add_resident();
+	struct yl_contract_sign in;
+	(void)state;
+
+	in = sign_in(r, team_b);
+	in.secondary_id = 1; /* tertiary */
+	refused(&in, YL_ERR_LEVEL, "secondary_id");
+	in.secondary_id = 3; /* primary */
+	refused(&in, YL_ERR_LEVEL, "secondary_id");
+	in = sign_in(r, team_b);
+	in.tertiary_id = 2; /* secondary */
+	refused(&in, YL_ERR_LEVEL, "tertiary_id");
+	in = sign_in(r, team_b);
+	in.secondary_id = 99;
+	refused(&in, YL_ERR_NOT_FOUND, "secondary_id");
+	in = sign_in(r, team_b);
+	in.tertiary_id = 0;
+	refused(&in, YL_ERR_MISSING, "tertiary_id");
+	in = sign_in(9999, team_b);
+	refused(&in, YL_ERR_NOT_FOUND, "resident_id");
+	in = sign_in(r, 9999);
+	refused(&in, YL_ERR_NOT_FOUND, "team_id");
+	in = sign_in(0, team_b);
+	refused(&in, YL_ERR_MISSING, "resident_id");
+	in = sign_in(r, team_b);
+	in.term_years = 6;
+	refused(&in, YL_ERR_INVALID, "term_years");
+	in.term_years = -1;
+	refused(&in, YL_ERR_INVALID, "term_years");
+	in = sign_in(r, team_b);
+	in.has_start = true;
+	assert_true(yl_date_parse("2025-03-01", &in.start_date)); /* would end 2026-02-28 */
+	refused(&in, YL_ERR_INVALID, "start_date");
+
+	/* one active contract per resident */
+	must_sign(r, team_b);
+	in = sign_in(r, team_b);
+	refused(&in, YL_ERR_ACTIVE_CONTRACT, "resident_id");
+	in = sign_in(r, team_a);
+	refused(&in, YL_ERR_ACTIVE_CONTRACT, "resident_id");
+}
+
+static void test_sign_permissions(void **state)
+{
+	struct yl_contract_sign in = sign_in(add_resident(), team_a);
+	struct yl_contract out;
+	(void)state;
+
+	T.actor.role = YL_ROLE_DOCTOR;
+	T.actor.institution_id = 4; /* team A belongs to centre 3 */
+	refused(&in, YL_ERR_FORBIDDEN, "");
+	T.actor.role = YL_ROLE_INSURER;
+	T.actor.institution_id = 0;
+	refused(&in, YL_ERR_FORBIDDEN, "");
+	T.actor.role = YL_ROLE_RESIDENT;
+	T.actor.resident_id = in.resident_id;
+	refused(&in, YL_ERR_FORBIDDEN, "");
+	T.actor.role = YL_ROLE_DOCTOR;
+	T.actor.institution_id = 3;
+	T.actor.resident_id = 0;
+	assert_int_equal(run_sign(&in, &out), YL_OK);
+	assert_int_equal(yl_contract_end(&T.ctx, out.id, "test over", NULL), YL_OK);
+	T.actor.role = YL_ROLE_ADMIN;
+	T.actor.institution_id = 0;
+}
+
+static int64_t load_of(int64_t team)
+{
+	int64_t n;
+
+	assert_int_equal(yl_team_load(&T.ctx, team, 0, &n), YL_OK);
+	return n;
+}
+
+static void test_capacity_and_expiry(void **state)
+{
+	struct yl_contract_sign in;
+	struct yl_contract out, got;
+	int64_t r1 = add_resident(), r2 = add_resident(), r3 = add_resident(), old, k3;
+	(void)state;
+
+	/* r1 signed with team A on 2025-03-01 for a year: expired by 2026-03-15 */
+	at("2025-03-01");
+	old = must_sign(r1, team_a);
+	assert_int_equal(yl_contract_get(&T.ctx, old, &got), YL_OK);
+	assert_string_equal(got.end_date, "2026-02-28");
+	assert_string_equal(got.status, "active");
+	assert_int_equal(load_of(team_a), 1);
+	now();
+	assert_int_equal(yl_contract_get(&T.ctx, old, &got), YL_OK);
+	assert_string_equal(got.status, "expired");
+	assert_int_equal(load_of(team_a), 0);
+
+	/* capacity 2 counts only active, unexpired contracts */
+	must_sign(r2, team_a);
+	k3 = must_sign(r3, team_a);
+	assert_int_equal(load_of(team_a), 2);
+	in = sign_in(add_resident(), team_a);
+	refused(&in, YL_ERR_CAPACITY, "team_id");
+
+	/* the expired contract does not block r1: it signs anew (with team B) */
+	in = sign_in(r1, team_b);
+	assert_int_equal(run_sign(&in, &out), YL_OK);
+	assert_string_equal(out.status, "active");
+	assert_int_equal(yl_contract_get(&T.ctx, old, &got), YL_OK);
+	assert_string_equal(got.status, "expired"); /* now stored as expired */
+	/* an expired contract cannot be ended or changed */
+	assert_int_equal(yl_contract_end(&T.ctx, old, "x", NULL), YL_ERR_CONFLICT);
+	assert_non_null(strstr(T.diag.message, "expired"));
+
+	/* ending one of team A's contracts frees a place */
+	assert_int_equal(yl_contract_end(&T.ctx, k3, "moved away", NULL), YL_OK);
+	assert_int_equal(load_of(team_a), 1);
+	must_sign(add_resident(), team_a);
+	assert_int_equal(load_of(team_a), 2);
+}
+
+static void test_renew(void **state)
+{
+	struct yl_contract out, got;
+	struct counts before;
+	int64_t r = add_resident(), first, old, r2 = add_resident();
+	(void)state;
+
+	first = must_sign(r, team_b);
+	assert_int_equal(yl_contract_renew(&T.ctx, first, 2, &out), YL_OK);
+	assert_string_equal(out.start_date, "2027-03-15"); /* the day after the old end */
+	assert_string_equal(out.end_date, "2029-03-14");
+	assert_string_equal(out.status, "active");
+	assert_int_equal(out.previous_id, first);
+	assert_int_equal(yl_contract_get(&T.ctx, first, &got), YL_OK);
+	assert_string_equal(got.status, "renewed");
+	assert_int_equal(load_of(team_b) >= 1, 1);
+
+	before = counts();
+	assert_int_equal(yl_contract_renew(&T.ctx, first, 0, NULL), YL_ERR_CONFLICT);
+	assert_non_null(strstr(T.diag.message, "renewed"));
+	assert_int_equal(yl_contract_renew(&T.ctx, out.id, 9, NULL), YL_ERR_INVALID);
+	assert_int_equal(yl_contract_renew(&T.ctx, 9999, 0, NULL), YL_ERR_NOT_FOUND);
+	T.actor.role = YL_ROLE_DOCTOR;
+	T.actor.institution_id = 3;
+	assert_int_equal(yl_contract_renew(&T.ctx, out.id, 0, NULL), YL_ERR_FORBIDDEN);
+	T.actor.role = YL_ROLE_ADMIN;
+	T.actor.institution_id = 0;
+	same_counts(before);
+
+	/* a just-expired contract renews from today */
+	at("2025-03-01");
+	old = must_sign(r2, team_b);
+	now();
+	assert_int_equal(yl_contract_renew(&T.ctx, old, 0, &out), YL_OK);
+	assert_string_equal(out.start_date, "2026-03-15");
+	assert_string_equal(out.end_date, "2027-03-14");
+	assert_int_equal(out.previous_id, old);
+	assert_int_equal(yl_contract_get(&T.ctx, old, &got), YL_OK);
+	assert_string_equal(got.status, "renewed");
+
+	/* an expired contract of a resident who has signed anew cannot be renewed */
+	r = add_resident();
+	at("2025-03-01");
+	old = must_sign(r, team_b);
+	now();
+	must_sign(r, team_b);
+	before = counts();
+	assert_int_equal(yl_contract_renew(&T.ctx, old, 0, NULL), YL_ERR_ACTIVE_CONTRACT);
+	same_counts(before);
+
+	/* renewal keeps the team's place; an expired one needs a free place */
+	r = add_resident();
+	at("2025-03-01");
+	old = must_sign(r, team_full);
+	now();
+	must_sign(add_resident(), team_full); /* takes the only place */
+	before = counts();
+	assert_int_equal(yl_contract_renew(&T.ctx, old, 0, NULL), YL_ERR_CAPACITY);
+	same_counts(before);
+	assert_int_equal(yl_contract_renew(&T.ctx, old + 1, 0, NULL), YL_OK); /* full, but its own */
+}
+
+static void test_change_and_end(void **state)
+{
+	struct yl_contract_change ch = {0};
+	struct yl_contract out, got;
+	struct counts before;
+	int64_t r = add_resident(), k, k2;
+	char s[96];
+	(void)state;
+
+	k = must_sign(r, team_b);
+	ch.reason = "moved to wushan";
+	ch.team_id = team_a;
+	before = counts();
+	/* team A is full (capacity 2) */
+	assert_int_equal(yl_contract_change(&T.ctx, k, &ch, NULL), YL_ERR_CAPACITY);
+	same_counts(before);
+	ch.team_id = 0;
+	assert_int_equal(yl_contract_change(&T.ctx, k, &ch, NULL), YL_ERR_INVALID); /* no change */
+	ch.team_id = team_b;
+	ch.secondary_id = 2;
+	assert_int_equal(yl_contract_change(&T.ctx, k, &ch, NULL), YL_ERR_INVALID); /* same again */
+	ch.secondary_id = 1;
+	assert_int_equal(yl_contract_change(&T.ctx, k, &ch, NULL), YL_ERR_LEVEL);
+	assert_string_equal(T.diag.field, "secondary_id");
+	ch.secondary_id = 0;
+	ch.tertiary_id = 4;
+	assert_int_equal(yl_contract_change(&T.ctx, k, &ch, NULL), YL_ERR_LEVEL);
+	assert_string_equal(T.diag.field, "tertiary_id");
+	ch.tertiary_id = 0;
+	ch.team_id = 9999;
+	assert_int_equal(yl_contract_change(&T.ctx, k, &ch, NULL), YL_ERR_NOT_FOUND);
+	ch.team_id = team_full;
+	ch.reason = NULL;
+	assert_int_equal(yl_contract_change(&T.ctx, k, &ch, NULL), YL_ERR_MISSING);
+	assert_string_equal(T.diag.field, "reason");
+	same_counts(before);
+
+	/* a new team with room: the old one is closed, the new one keeps the old end date */
+	snprintf(s, sizeof(s), "UPDATE teams SET capacity = 10 WHERE id = %lld", (long long)team_full);
+	sql(s);
+	ch.reason = "closer to home";
+	ch.team_id = team_full;
+	assert_int_equal(yl_contract_change(&T.ctx, k, &ch, &out), YL_OK);
+	assert_int_equal(out.team_id, team_full);
+	assert_int_equal(out.previous_id, k);
+	assert_string_equal(out.start_date, "2026-03-15");
+	assert_string_equal(out.end_date, "2027-03-14");
+	assert_int_equal(ylt_count(&T, "audit_log"), before.audits + 1);
+	assert_int_equal(yl_contract_get(&T.ctx, k, &got), YL_OK);
+	assert_string_equal(got.status, "changed");
+	assert_string_equal(got.end_reason, "closer to home");
+	assert_string_equal(got.ended_on, "2026-03-15");
+	k2 = out.id;
+	assert_int_equal(yl_contract_change(&T.ctx, k, &ch, NULL), YL_ERR_CONFLICT);
+
+	/* only hospitals change */
+	sql("INSERT INTO institutions(code, name, level, kind, area_code, beds, created_at)"
+	    " VALUES ('H-2', 'second district', 'secondary', 'general', '440106', 10, 0)");
+	ch.team_id = 0;
+	ch.secondary_id = 6;
+	ch.reason = "nearer hospital";
+	assert_int_equal(yl_contract_change(&T.ctx, k2, &ch, &out), YL_OK);
+	assert_int_equal(out.secondary_id, 6);
+	assert_int_equal(out.team_id, team_full);
+
+	/* end it */
+	before = counts();
+	assert_int_equal(yl_contract_end(&T.ctx, out.id, NULL, NULL), YL_ERR_MISSING);
+	T.actor.role = YL_ROLE_DOCTOR;
+	T.actor.institution_id = 3;
+	assert_int_equal(yl_contract_end(&T.ctx, out.id, "x", NULL), YL_ERR_FORBIDDEN);
+	T.actor.role = YL_ROLE_ADMIN;
+	T.actor.institution_id = 0;
+	same_counts(before);
+	assert_int_equal(yl_contract_end(&T.ctx, out.id, "resident asked", &got), YL_OK);
+	assert_string_equal(got.status, "ended");
+	assert_string_equal(got.end_reason, "resident asked");
+	assert_string_equal(got.ended_on, "2026-03-15");
+	assert_int_equal(ylt_count(&T, "audit_log"), before.audits + 1);
+	before = counts();
+	assert_int_equal(yl_contract_end(&T.ctx, out.id, "again", NULL), YL_ERR_CONFLICT);
+	assert_int_equal(yl_contract_renew(&T.ctx, out.id, 0, NULL), YL_ERR_CONFLICT);
+	assert_int_equal(yl_contract_change(&T.ctx, out.id, &ch, NULL), YL_ERR_CONFLICT);
+	assert_int_equal(yl_contract_end(&T.ctx, 9999, "x", NULL), YL_ERR_NOT_FOUND);
+	same_counts(before);
+	/* after ending, the resident may sign again */
+	must_sign(r, team_b);
+}
+
+static void test_history_and_filters(void **state)
+{
+	struct yl_contract_filter f = {0};
+	struct yl_contract_change ch = {0};
+	struct yl_contract *items, out;
+	int64_t r = add_resident(), other = add_resident(), k, other_k, ends_soon, ends_today;
+	int n;
+	bool more;
+	(void)state;
+
+	/* sign, renew, change, end, sign again: five rows of history */
+	k = must_sign(r, team_b);
+	assert_int_equal(yl_contract_renew(&T.ctx, k, 0, &out), YL_OK);
+	ch.team_id = team_full;
+	ch.reason = "switch";
+	assert_int_equal(yl_contract_change(&T.ctx, out.id, &ch, &out), YL_OK);
+	assert_int_equal(yl_contract_end(&T.ctx, out.id, "left", NULL), YL_OK);
+	must_sign(r, team_b);
+	f.resident_id = r;
+	f.expiring_within = -1;
+	f.limit = 50;
+	assert_int_equal(yl_contract_list(&T.ctx, &f, &items, &n, &more), YL_OK);
+	assert_int_equal(n, 4);
+	assert_false(more);
+	assert_string_equal(items[0].status, "renewed");
+	assert_string_equal(items[1].status, "changed");
+	assert_int_equal(items[1].previous_id, items[0].id);
+	assert_string_equal(items[2].status, "ended");
+	assert_int_equal(items[2].previous_id, items[1].id);
+	assert_string_equal(items[3].status, "active");
+	assert_true(items[0].id < items[1].id && items[1].id < items[2].id);
+	f.limit = 2;
+	assert_int_equal(yl_contract_list(&T.ctx, &f, &items, &n, &more), YL_OK);
+	assert_int_equal(n, 2);
+	assert_true(more);
+	f.after = items[1].id;
+	assert_int_equal(yl_contract_list(&T.ctx, &f, &items, &n, &more), YL_OK);
+	assert_int_equal(n, 2);
+	assert_false(more);
+	f.after = 0;
+	f.limit = 50;
+	f.status = "ended";
+	assert_int_equal(yl_contract_list(&T.ctx, &f, &items, &n, &more), YL_OK);
+	assert_int_equal(n, 1);
+	f.status = "bogus";
+	assert_int_equal(yl_contract_list(&T.ctx, &f, &items, &n, &more), YL_ERR_INVALID);
+	assert_string_equal(T.diag.field, "status");
+
+	/* a resident sees only their own */
+	other_k = must_sign(other, team_b);
+	T.actor.role = YL_ROLE_RESIDENT;
+	T.actor.resident_id = r;
+	f.status = NULL;
+	f.resident_id = 0;
+	assert_int_equal(yl_contract_list(&T.ctx, &f, &items, &n, &more), YL_OK);
+	assert_int_equal(n, 4);
+	for (int i = 0; i < n; i++)
+		assert_int_equal(items[i].resident_id, r);
+	f.resident_id = other;
+	assert_int_equal(yl_contract_list(&T.ctx, &f, &items, &n, &more), YL_ERR_FORBIDDEN);
+	assert_int_equal(yl_contract_get(&T.ctx, k, &out), YL_OK);
+	assert_int_equal(yl_contract_get(&T.ctx, other_k, &out), YL_ERR_NOT_FOUND);
+	T.actor.role = YL_ROLE_ADMIN;
+	T.actor.resident_id = 0;
+
+	/* expiring_within: active contracts ending between today and today+N */
+	at("2025-03-21");
+	ends_soon = must_sign(add_resident(), team_b); /* ends 2026-03-20 */
+	at("2025-03-16");
+	ends_today = must_sign(add_resident(), team_b); /* ends 2026-03-15 */
+	at("2025-03-01");
+	must_sign(add_resident(), team_b); /* ended 2026-02-28: expired, not expiring */
+	now();
+	memset(&f, 0, sizeof(f));
+	f.limit = 100;
+	f.expiring_within = 10;
+	assert_int_equal(yl_contract_list(&T.ctx, &f, &items, &n, &more), YL_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(items[0].id, ends_soon);
+	assert_int_equal(items[1].id, ends_today);
+	assert_string_equal(items[1].status, "active"); /* its last day */
+	f.expiring_within = 0;
+	assert_int_equal(yl_contract_list(&T.ctx, &f, &items, &n, &more), YL_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(items[0].id, ends_today);
+	f.expiring_within = 4;
+	f.team_id = team_a;
+	assert_int_equal(yl_contract_list(&T.ctx, &f, &items, &n, &more), YL_OK);
+	assert_int_equal(n, 0);
+
+	/* derived status filters: active excludes expired rows still stored active */
+	f.expiring_within = -1;
+	f.team_id = team_b;
+	f.status = "expired";
+	assert_int_equal(yl_contract_list(&T.ctx, &f, &items, &n, &more), YL_OK);
+	assert_true(n >= 1);
+	for (int i = 0; i < n; i++) {
+		assert_string_equal(items[i].status, "expired");
+		assert_true(strcmp(items[i].end_date, "2026-03-15") < 0);
+	}
+	f.status = "active";
+	assert_int_equal(yl_contract_list(&T.ctx, &f, &items, &n, &more), YL_OK);
+	for (int i = 0; i < n; i++) {
+		assert_string_equal(items[i].status, "active");
+		assert_true(strcmp(items[i].end_date, "2026-03-15") >= 0);
+		assert_int_equal(items[i].team_id, team_b);
+	}
+	T.actor.role = YL_ROLE_NONE;
+	assert_int_equal(yl_contract_list(&T.ctx, &f, &items, &n, &more), YL_ERR_FORBIDDEN);
+	T.actor.role = YL_ROLE_ADMIN;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sign_dates_and_defaults),
+		cmocka_unit_test(test_sign_rules),
+		cmocka_unit_test(test_sign_permissions),
+		cmocka_unit_test(test_capacity_and_expiry),
+		cmocka_unit_test(test_renew),
+		cmocka_unit_test(test_change_and_end),
+		cmocka_unit_test(test_history_and_filters),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
