@@ -29,6 +29,10 @@ struct yl_bench_http_result {
 enum yl_err yl_bench_http(const struct yl_bench_http_opts *o, struct yl_bench_http_result *r,
 			  struct yl_diag *d);
 
+/* Generates `rows` residents as JSON Lines in a temp dir and times `yilian import` of them
+ * into a fresh database (the real command path), printing a table. */
+enum yl_err yl_bench_import(int64_t rows, struct yl_diag *d);
+
 /* Prints one row of a bench table: name, value with unit, and a note. */
 void yl_bench_row(const char *name, double value, const char *unit, const char *note);
 void yl_bench_header(const char *title);

@@ -48,6 +48,28 @@ static int bench_http(int argc, char **argv)
 	return r.errors ? 1 : 0;
 }
 
+static int bench_import(int argc, char **argv)
+{
+	struct yl_opt opts[] = {
+		{"--rows", true, NULL, "residents to import (default 1000000)"},
+		{NULL, false, NULL, NULL},
+	};
+	const char *pos[1];
+	int npos;
+	int64_t rows;
+	struct yl_diag d;
+
+	if (!yl_cli_parse(argc, argv, 3, opts, pos, 0, &npos, "bench import",
+			  "Generates N residents as JSON Lines and times `yilian import` of them."))
+		return 64;
+	if (!yl_cli_int(opts, "--rows", 1000000, 1, 29000000, &rows, "bench"))
+		return 64;
+	yl_diag_clear(&d);
+	if (yl_bench_import(rows, &d))
+		return yl_cli_fail("bench", &d);
+	return 0;
+}
+
 int yl_cmd_bench(int argc, char **argv)
 {
 	if (argc < 3 || strcmp(argv[2], "--help") == 0) {
@@ -58,6 +80,8 @@ int yl_cmd_bench(int argc, char **argv)
 	}
 	if (strcmp(argv[2], "http") == 0)
 		return bench_http(argc, argv);
+	if (strcmp(argv[2], "import") == 0)
+		return bench_import(argc, argv);
 	fprintf(stderr, "yilian bench: unknown benchmark '%s'\n", argv[2]);
 	return 64;
 }

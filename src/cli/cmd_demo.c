@@ -122,7 +122,9 @@ int yl_cmd_demo(int argc, char **argv)
 	c.diag = &d;
 	c.actor = &actor;
 	c.batch = true; /* one summary audit row instead of one per generated record */
-	err = yl_store_begin(s, &d);
+	err = yl_store_tune_bulk(s, &d);
+	if (!err)
+		err = yl_store_begin(s, &d);
 	if (!err)
 		err = yl_demo_county(&c, &o, &r);
 	c.batch = false;

@@ -72,6 +72,10 @@ bool yl_stmt_null(struct yl_stmt *st, int col);
 /* Resets st so its locks are released (call after reading rows early). */
 void yl_stmt_reset(struct yl_stmt *st);
 
+/* Prepares s for one long bulk transaction (a large page cache so the indexes of a million
+ * rows do not spill mid-transaction). Durability is unchanged. */
+enum yl_err yl_store_tune_bulk(struct yl_store *s, struct yl_diag *d);
+
 /* Number of rows changed by the last write statement on s. */
 int64_t yl_store_changes(struct yl_store *s);
 

@@ -236,6 +236,30 @@ static void test_csv_institutions_typed_cells(void **state)
 	assert_int_equal(ylt_count(&T, "institutions"), n + 2);
 }
 
+/* The entities of the other registry modules go through the same table: typed cells (bool,
+ * int, id lists) for practitioners and teams. */
+static void test_csv_practitioners_and_teams(void **state)
+{
+	int64_t p = ylt_count(&T, "practitioners"), t = ylt_count(&T, "teams");
+	(void)state;
+
+	write_file("practitioners.csv",
+		   "name,title,general_practitioner,licence_no,institution_id\n"
+		   "全科甲,attending_physician,true,L-9001,3\n"
+		   "护士乙,nurse,false,,3\n");
+	assert_int_equal(import("practitioners.csv", NULL), 0);
+	assert_int_equal(ylt_count(&T, "practitioners"), p + 2);
+	write_file("teams.csv",
+		   "name,institution_id,leader_id,capacity,member_ids\n"
+		   "五山一队,3,1,500,1;2\n");
+	assert_int_equal(import("teams.csv", NULL), 0);
+	assert_int_equal(ylt_count(&T, "teams"), t + 1);
+	write_file("teams.csv", "name,institution_id,leader_id\n二队,3,9999\n");
+	assert_int_equal(import("teams.csv", NULL), 66);
+	assert_non_null(strstr(ERR, "teams.csv:2: leader_id: "));
+	assert_int_equal(ylt_count(&T, "teams"), t + 1);
+}
+
 static void test_usage_errors(void **state)
 {
 	(void)state;
@@ -372,6 +396,7 @@ int main(void)
 		cmocka_unit_test(test_csv_quoting),
 		cmocka_unit_test(test_csv_errors_name_the_line),
 		cmocka_unit_test(test_csv_institutions_typed_cells),
+		cmocka_unit_test(test_csv_practitioners_and_teams),
 		cmocka_unit_test(test_usage_errors),
 		cmocka_unit_test(test_csv_reader),
 		cmocka_unit_test(test_csv_reader_errors),
