@@ -29,7 +29,11 @@ struct yl_server {
 struct pending {
 	struct yl_buf body;
 	bool too_large;
+	bool answered;    /* a response was queued before the body was read */
+	size_t discarded; /* bytes dropped after crossing the cap */
 };
+
+enum { YL_DISCARD_MAX = 64 * 1024 * 1024 };
 
 static const char *mhd_query(void *conn, const char *key)
 {
@@ -44,6 +48,10 @@ static enum MHD_Result send_json(struct MHD_Connection *conn, int status, struct
 		MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
 	enum MHD_Result ret;
 
+	if (!resp) {
+		free(data);
+		return MHD_NO; /* out of memory: MHD closes the connection */
+	}
 	MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
 	ret = MHD_queue_response(conn, (unsigned)status, resp);
@@ -192,22 +200,31 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			struct yl_diag d;
 			yl_diag_set(&d, YL_ERR_TOO_LARGE, NULL, "body exceeds %d bytes", YL_JSON_MAX_BODY);
 			p->too_large = true;
+			p->answered = true;
 			return send_error(conn, &d);
 		}
 		return MHD_YES;
 	}
 	if (*upload_data_size) {
+		if (!p->too_large && p->body.len + *upload_data_size > YL_JSON_MAX_BODY) {
+			p->too_large = true;
+			yl_buf_release(&p->body);
+		}
 		if (!p->too_large) {
-			if (p->body.len + *upload_data_size > YL_JSON_MAX_BODY) {
-				p->too_large = true;
-				yl_buf_release(&p->body);
-			} else {
-				yl_buf_add(&p->body, upload_data, *upload_data_size);
-			}
+			yl_buf_add(&p->body, upload_data, *upload_data_size);
+		} else {
+			/* A chunked body crossed the cap: the rest is read and dropped so that the
+			 * client, still sending, can read the 413 (closing now would reset the
+			 * connection under it). An endless stream is cut off at YL_DISCARD_MAX. */
+			p->discarded += *upload_data_size;
+			if (p->discarded > YL_DISCARD_MAX)
+				return MHD_NO;
 		}
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
+	if (p->answered)
+		return MHD_YES;
 	return dispatch(srv, conn, method, url, p);
 }
 

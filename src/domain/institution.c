@@ -37,6 +37,17 @@ void yl_area_prefix(const char *code, char out[10])
 	out[n] = '\0';
 }
 
+void yl_area_range(const char *code, char lo[10], char hi[10])
+{
+	size_t len;
+
+	yl_area_prefix(code, lo);
+	len = strlen(lo);
+	memcpy(hi, lo, len + 1);
+	if (len)
+		hi[len - 1] = (char)(hi[len - 1] + 1); /* '9' + 1 is ':', above every digit */
+}
+
 #define INST_COLS "id, code, name, level, kind, area_code, beds, township_centre_id, created_at"
 
 static void read_row(const struct yl_ctx *c, struct yl_stmt *st, struct yl_institution *o)
@@ -153,18 +164,19 @@ enum yl_err yl_institution_list(const struct yl_ctx *c, const struct yl_institut
 	struct yl_stmt *st;
 	enum yl_err err;
 	bool row;
-	char prefix[12] = "";
+	char lo[10] = "", hi[10] = "";
 	char today[YL_DATE_LEN];
 
 	yl_date_format(yl_clock_today(c->clock), today);
 	if (f->area_code) {
-		yl_area_prefix(f->area_code, prefix);
-		prefix[strlen(prefix) + 1] = '\0';
-		prefix[strlen(prefix)] = '%';
+		if (!yl_area_code_check(f->area_code, NULL))
+			return yl_diag_set(c->diag, YL_ERR_INVALID, "area_code",
+					   "area_code must be a 6- or 9-digit area code");
+		yl_area_range(f->area_code, lo, hi);
 	}
 	err = yl_store_prepare(c->store,
 			       "SELECT " INST_COLS " FROM institutions i"
-			       " WHERE (? IS NULL OR level = ?) AND (? IS NULL OR area_code LIKE ?)"
+			       " WHERE (? IS NULL OR level = ?) AND (? IS NULL OR (area_code >= ? AND area_code < ?))"
 			       " AND (? = 0 OR township_centre_id = ?) AND id > ?"
 			       " AND (? = 0 OR EXISTS (SELECT 1 FROM consortium_members m"
 			       "  WHERE m.institution_id = i.id AND m.consortium_id = ?"
@@ -174,15 +186,16 @@ enum yl_err yl_institution_list(const struct yl_ctx *c, const struct yl_institut
 		return err;
 	yl_stmt_bind_text(st, 1, f->level);
 	yl_stmt_bind_text(st, 2, f->level);
-	yl_stmt_bind_text(st, 3, f->area_code ? prefix : NULL);
-	yl_stmt_bind_text(st, 4, prefix);
-	yl_stmt_bind_int(st, 5, f->township_centre_id);
+	yl_stmt_bind_text(st, 3, f->area_code ? lo : NULL);
+	yl_stmt_bind_text(st, 4, lo);
+	yl_stmt_bind_text(st, 5, hi);
 	yl_stmt_bind_int(st, 6, f->township_centre_id);
-	yl_stmt_bind_int(st, 7, f->after);
-	yl_stmt_bind_int(st, 8, f->consortium_id);
+	yl_stmt_bind_int(st, 7, f->township_centre_id);
+	yl_stmt_bind_int(st, 8, f->after);
 	yl_stmt_bind_int(st, 9, f->consortium_id);
-	yl_stmt_bind_text(st, 10, today);
-	yl_stmt_bind_int(st, 11, f->limit + 1);
+	yl_stmt_bind_int(st, 10, f->consortium_id);
+	yl_stmt_bind_text(st, 11, today);
+	yl_stmt_bind_int(st, 12, f->limit + 1);
 	*items = yl_arena_alloc(c->arena, sizeof(**items) * (size_t)(f->limit + 1));
 	*n = 0;
 	*more = false;

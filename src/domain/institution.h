@@ -50,5 +50,8 @@ enum yl_err yl_institution_list(const struct yl_ctx *c, const struct yl_institut
 /* Writes into out (10 bytes) the prefix that matches every area under code: "44" for a
  * province, "4401" for a city, the code itself otherwise. */
 void yl_area_prefix(const char *code, char out[10]);
+/* The half-open code range [lo, hi) holding code and every area under it, for index-friendly
+ * "area and below" filters on any backend (no LIKE). lo and hi are 10 bytes each. */
+void yl_area_range(const char *code, char lo[10], char hi[10]);
 
 #endif

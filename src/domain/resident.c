@@ -307,12 +307,7 @@ enum yl_err yl_resident_list(const struct yl_ctx *c, const struct yl_resident_fi
 		return err;
 	/* A range on the code, not LIKE: it uses the residents_area index on every backend. */
 	if (f->home_area_code) {
-		size_t len;
-		yl_area_prefix(f->home_area_code, lo);
-		len = strlen(lo);
-		memcpy(hi, lo, len + 1);
-		if (len)
-			hi[len - 1] = (char)(hi[len - 1] + 1);
+		yl_area_range(f->home_area_code, lo, hi);
 		add_clause(sql, sizeof(sql), "home_area_code >= ? AND home_area_code < ?");
 	}
 	if (f->id_number)

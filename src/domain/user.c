@@ -96,6 +96,20 @@ enum yl_err yl_user_create(const struct yl_ctx *c, const struct yl_user *in, str
 	if (role != YL_ROLE_RESIDENT && in->resident_id)
 		return yl_diag_set(c->diag, YL_ERR_INVALID, "resident_id",
 				   "only role resident is bound to a resident");
+	if (role == YL_ROLE_RESIDENT) {
+		err = yl_store_prepare(c->store, "SELECT count(*) FROM users WHERE resident_id = ?", &st,
+				       c->diag);
+		if (err)
+			return err;
+		yl_stmt_bind_int(st, 1, in->resident_id);
+		err = yl_stmt_step(st, &row, c->diag);
+		if (!err && row && yl_stmt_int(st, 0) > 0)
+			err = yl_diag_set(c->diag, YL_ERR_CONFLICT, "resident_id",
+					  "resident %lld already has an account", (long long)in->resident_id);
+		yl_stmt_reset(st);
+		if (err)
+			return err;
+	}
 	err = yl_store_prepare(c->store, "INSERT INTO users(username, role, institution_id, resident_id,"
 					 " created_at) VALUES (?, ?, ?, ?, ?) RETURNING id", &st, c->diag);
 	if (err)
@@ -214,19 +228,26 @@ enum yl_err yl_user_list(const struct yl_ctx *c, const struct yl_user_filter *f,
 	return err;
 }
 
+/* Admins manage anyone's tokens, users their own, institution admins those of their staff. */
 static enum yl_err may_manage_tokens(const struct yl_ctx *c, int64_t user_id)
 {
+	struct yl_user u;
+	enum yl_err err = yl_user_get(c, user_id, &u);
+
+	if (err)
+		return err;
 	if (c->actor->role == YL_ROLE_ADMIN || c->actor->user_id == user_id)
 		return YL_OK;
-	return yl_diag_set(c->diag, YL_ERR_FORBIDDEN, NULL, "only the user or an admin may do this");
+	if (c->actor->role == YL_ROLE_INSTITUTION_ADMIN && u.institution_id == c->actor->institution_id)
+		return YL_OK;
+	return yl_diag_set(c->diag, YL_ERR_FORBIDDEN, NULL,
+			   "only the user, their institution admin or an admin may do this");
 }
 
 enum yl_err yl_token_issue(const struct yl_ctx *c, int64_t user_id, char token[YL_TOKEN_LEN + 1])
 {
 	enum yl_err err = may_manage_tokens(c, user_id);
 
-	if (!err)
-		err = yl_user_get(c, user_id, NULL);
 	if (!err)
 		err = insert_token(c, user_id, token);
 	if (!err)
@@ -239,8 +260,6 @@ enum yl_err yl_token_revoke_all(const struct yl_ctx *c, int64_t user_id)
 	struct yl_stmt *st;
 	enum yl_err err = may_manage_tokens(c, user_id);
 
-	if (!err)
-		err = yl_user_get(c, user_id, NULL);
 	if (!err)
 		err = yl_store_prepare(c->store, "UPDATE tokens SET revoked_at = ? WHERE user_id = ?"
 						 " AND revoked_at IS NULL", &st, c->diag);

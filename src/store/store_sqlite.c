@@ -15,7 +15,7 @@
 
 #include "store/schema.h"
 
-enum { CACHE_SLOTS = 512 };
+enum { CACHE_SLOTS = 1024, CACHE_PROBE = 8 };
 
 struct yl_stmt {
 	sqlite3_stmt *st;
@@ -55,6 +55,9 @@ static enum yl_err map_rc(struct yl_store *s, int rc, struct yl_diag *d)
 		return yl_diag_set(d, YL_ERR_BUSY, NULL, "database is busy, try again");
 	case SQLITE_NOMEM:
 		return yl_diag_set(d, YL_ERR_NOMEM, NULL, "out of memory in the store");
+	case SQLITE_NOTADB:
+	case SQLITE_CORRUPT:
+		return yl_diag_set(d, YL_ERR_IO, NULL, "the file is not a database or is damaged: %s", msg);
 	case SQLITE_IOERR:
 	case SQLITE_FULL:
 	case SQLITE_CANTOPEN:
@@ -79,6 +82,18 @@ enum yl_err yl_store_exec(struct yl_store *s, const char *sql, struct yl_diag *d
 {
 	int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
 	return rc == SQLITE_OK ? YL_OK : map_rc(s, rc, d);
+}
+
+/* Prefixes d's message with a context ("cannot open 'x': <message>"), keeping code and
+ * field. The message is copied first: formatting a buffer into itself is undefined. */
+static enum yl_err wrap(struct yl_diag *d, enum yl_err err, const char *field, const char *prefix)
+{
+	char inner[sizeof(d->message)];
+
+	if (!d)
+		return err;
+	memcpy(inner, d->message, sizeof(inner));
+	return yl_diag_set(d, err, field, "%s: %s", prefix, inner);
 }
 
 static int64_t now_unix(void)
@@ -153,8 +168,9 @@ static enum yl_err migrate(struct yl_store *s, struct yl_diag *d)
 		for (const char *const *step = m[i].steps; !err && *step; step++)
 			err = yl_store_exec(s, *step, d);
 		if (err) {
-			yl_diag_set(d, err, NULL, "migration %d (%s) failed: %s", m[i].version,
-				    m[i].name, d ? d->message : "");
+			char what[128];
+			snprintf(what, sizeof(what), "migration %d (%s) failed", m[i].version, m[i].name);
+			wrap(d, err, NULL, what);
 			break;
 		}
 		err = yl_store_prepare(s, "INSERT INTO schema_migrations(version, name, applied_at)"
@@ -201,12 +217,16 @@ enum yl_err yl_store_open(const char *path, unsigned flags, struct yl_store **ou
 	if (!err)
 		err = yl_store_exec(s, "PRAGMA synchronous = NORMAL", d);
 	if (err) {
-		yl_diag_set(d, err, "db", "cannot set up database '%s': %s", path, d ? d->message : "");
+		char what[300];
+		snprintf(what, sizeof(what), "cannot set up database '%.200s'", path);
+		wrap(d, err, "db", what);
 		goto fail;
 	}
 	err = current_version(s, &version, d);
 	if (err) {
-		yl_diag_set(d, err, "db", "'%s' is not a yilian database: %s", path, d ? d->message : "");
+		char what[300];
+		snprintf(what, sizeof(what), "'%.200s' is not a yilian database", path);
+		wrap(d, err, "db", what);
 		goto fail;
 	}
 	if (version > yl_store_schema_latest()) {
@@ -297,16 +317,35 @@ enum yl_err yl_store_prepare(struct yl_store *s, const char *sql, struct yl_stmt
 			     struct yl_diag *d)
 {
 	uint64_t h = fnv1a(sql);
-	size_t slot = (size_t)(h % CACHE_SLOTS);
-	struct yl_stmt *c = &s->cache[slot];
+	struct yl_stmt *c = NULL;
 	sqlite3_stmt *st;
 	int rc;
 
-	if (c->st && c->hash == h && strcmp(c->sql, sql) == 0) {
-		sqlite3_reset(c->st);
-		sqlite3_clear_bindings(c->st);
-		*out = c;
-		return YL_OK;
+	/* Open addressing over CACHE_PROBE slots: a hit is reused; otherwise the first empty
+	 * slot, else the first one whose statement is not mid-step, is (re)filled. A statement
+	 * that is being stepped is never evicted, so a caller looping over rows may prepare other
+	 * SQL inside the loop; preparing the SAME SQL again inside its own loop is a bug (the
+	 * outer loop's statement would be reset), caught by the assert. */
+	for (int i = 0; i < CACHE_PROBE; i++) {
+		struct yl_stmt *e = &s->cache[(h + (uint64_t)i) % CACHE_SLOTS];
+		if (e->st && e->hash == h && strcmp(e->sql, sql) == 0) {
+			assert(!sqlite3_stmt_busy(e->st));
+			sqlite3_reset(e->st);
+			sqlite3_clear_bindings(e->st);
+			*out = e;
+			return YL_OK;
+		}
+		if (!c && !e->st)
+			c = e;
+	}
+	for (int i = 0; !c && i < CACHE_PROBE; i++) {
+		struct yl_stmt *e = &s->cache[(h + (uint64_t)i) % CACHE_SLOTS];
+		if (!sqlite3_stmt_busy(e->st))
+			c = e;
+	}
+	if (!c) {
+		*out = NULL;
+		return yl_diag_set(d, YL_ERR_INTERNAL, NULL, "statement cache exhausted");
 	}
 	rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
 	if (rc != SQLITE_OK) {
@@ -314,7 +353,6 @@ enum yl_err yl_store_prepare(struct yl_store *s, const char *sql, struct yl_stmt
 		return yl_diag_set(d, YL_ERR_INTERNAL, NULL, "cannot prepare statement: %s",
 				   sqlite3_errmsg(s->db));
 	}
-	/* The slot's previous statement (a hash collision) is evicted. */
 	sqlite3_finalize(c->st);
 	free(c->sql);
 	c->st = st;

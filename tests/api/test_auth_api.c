@@ -3,8 +3,13 @@
  * unchanged. */
 #include "yltest.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 static struct ylt_server S;
 
@@ -75,6 +80,18 @@ static void test_roles_and_institutions(void **state)
 	r = ylt_http(&S, "GET", "/api/v1/users/1", ia, NULL);
 	assert_int_equal(r.status, 403);
 	ylt_resp_free(&r);
+	/* ... nor manage the admin's tokens, but may revoke their own doctor's */
+	r = ylt_http(&S, "DELETE", "/api/v1/users/1/tokens", ia, NULL);
+	assert_int_equal(r.status, 403);
+	ylt_resp_free(&r);
+	r = ylt_http(&S, "GET", "/api/v1/users?role=doctor", ia, NULL);
+	int64_t doc = json_integer_value(json_object_get(json_array_get(json_object_get(r.json, "data"), 0), "id"));
+	ylt_resp_free(&r);
+	char path[64];
+	snprintf(path, sizeof(path), "/api/v1/users/%lld/tokens", (long long)doc);
+	r = ylt_http(&S, "DELETE", path, ia, NULL);
+	assert_int_equal(r.status, 200);
+	ylt_resp_free(&r);
 	free(ia);
 }
 
@@ -99,6 +116,22 @@ static void test_user_rules(void **state)
 	ylt_resp_free(&r);
 	r = ylt_http(&S, "POST", "/api/v1/users", S.admin_token, "{\"username\":\"d\",\"role\":\"doctor\",\"institution_id\":999}");
 	assert_int_equal(r.status, 404);
+	ylt_resp_free(&r);
+	/* one account per resident */
+	r = ylt_http(&S, "POST", "/api/v1/residents", S.admin_token,
+		     "{\"id_number\":\"11010519491231002X\",\"name\":\"王芳\",\"home_area_code\":\"440106\"}");
+	assert_int_equal(r.status, 201);
+	char body[128];
+	snprintf(body, sizeof(body), "{\"username\":\"wf\",\"role\":\"resident\",\"resident_id\":%lld}",
+		 (long long)ylt_json_int(&r, "id"));
+	ylt_resp_free(&r);
+	r = ylt_http(&S, "POST", "/api/v1/users", S.admin_token, body);
+	assert_int_equal(r.status, 201);
+	ylt_resp_free(&r);
+	body[14] = 'x'; /* another username, same resident */
+	r = ylt_http(&S, "POST", "/api/v1/users", S.admin_token, body);
+	assert_int_equal(r.status, 409);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(r.json, "error"), "field")), "resident_id");
 	ylt_resp_free(&r);
 }
 
@@ -244,6 +277,44 @@ static void test_huge_body(void **state)
 	ylt_resp_free(&r);
 }
 
+/* A chunked body has no Content-Length to refuse early: the cap must still hold. */
+static void test_huge_chunked_body(void **state)
+{
+	struct sockaddr_in a;
+	char head[512], chunk[65536 + 16], resp[4096];
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	size_t got = 0;
+	ssize_t n;
+	(void)state;
+
+	assert_true(fd >= 0);
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_port = htons((uint16_t)S.port);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	n = snprintf(head, sizeof(head), "POST /api/v1/areas HTTP/1.1\r\nHost: x\r\n"
+		     "Authorization: Bearer %s\r\nTransfer-Encoding: chunked\r\n\r\n", S.admin_token);
+	assert_int_equal(write(fd, head, (size_t)n), n);
+	memset(chunk, ' ', sizeof(chunk));
+	memcpy(chunk, "10000\r\n", 7);
+	memcpy(chunk + 7 + 65536, "\r\n", 2);
+	for (int i = 0; i < 32; i++) /* 2 MiB */
+		assert_int_equal(write(fd, chunk, 7 + 65536 + 2), 7 + 65536 + 2);
+	assert_int_equal(write(fd, "0\r\n\r\n", 5), 5);
+	while (got < sizeof(resp) - 1 && (n = read(fd, resp + got, sizeof(resp) - 1 - got)) > 0) {
+		got += (size_t)n;
+		resp[got] = '\0';
+		if (strstr(resp, "}}"))
+			break;
+	}
+	close(fd);
+	resp[got] = '\0';
+	assert_non_null(strstr(resp, "HTTP/1.1 413"));
+	assert_non_null(strstr(resp, "too_large"));
+	assert_int_equal(ylt_count(&S.db, "areas"), 6);
+}
+
 static void test_query_params_checked(void **state)
 {
 	struct ylt_resp r = ylt_http(&S, "GET", "/api/v1/institutions?limit=0", S.admin_token, NULL);
@@ -272,6 +343,7 @@ int main(void)
 		cmocka_unit_test(test_writes_are_audited),
 		cmocka_unit_test(test_bad_bodies_change_nothing),
 		cmocka_unit_test(test_huge_body),
+		cmocka_unit_test(test_huge_chunked_body),
 		cmocka_unit_test(test_query_params_checked),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

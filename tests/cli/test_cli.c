@@ -112,6 +112,17 @@ static void test_init_refuses_newer(void **state)
 	assert_non_null(strstr(out, "newer"));
 	snprintf(args, sizeof(args), "serve --db '%s' --port 0", path);
 	assert_int_equal(run(args, out, sizeof(out)), 78);
+
+	/* a file that is not a database: an i/o error with a clear message, not "internal" */
+	snprintf(path, sizeof(path), "%s/text.db", dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("this is not a database, just some text that is long enough to look like a header\n", f);
+	fclose(f);
+	snprintf(args, sizeof(args), "init --db '%s'", path);
+	assert_int_equal(run(args, out, sizeof(out)), 74);
+	assert_non_null(strstr(out, "not a database"));
+	assert_null(strstr(out, "set up database '")  == NULL ? NULL : strstr(strstr(out, "set up database '") + 1, "set up database '"));
 }
 
 static void test_serve_answers_and_stops(void **state)
