@@ -140,6 +140,8 @@ static const char *const v1_registry[] = {
 	" CHECK (role NOT IN ('institution_admin','doctor') OR institution_id IS NOT NULL),"
 	" CHECK (role <> 'resident' OR resident_id IS NOT NULL));",
 
+	"CREATE UNIQUE INDEX users_resident ON users(resident_id) WHERE resident_id IS NOT NULL;",
+
 	"CREATE TABLE tokens ("
 	" id INTEGER PRIMARY KEY,"
 	" user_id INTEGER NOT NULL REFERENCES users(id),"
