@@ -67,6 +67,10 @@ static enum yl_err list_areas(struct yl_req *r, struct yl_jw *w)
 	f.limit = (int)limit;
 	f.parent_code = yl_req_query(r, "parent_code");
 	f.level = yl_req_query(r, "level");
+	if (f.level && strcmp(f.level, "province") && strcmp(f.level, "city") &&
+	    strcmp(f.level, "county") && strcmp(f.level, "township"))
+		return yl_diag_set(r->ctx.diag, YL_ERR_INVALID, "level",
+				   "level must be province, city, county or township");
 	f.after = yl_req_query(r, "cursor");
 	err = yl_area_list(&r->ctx, &f, &items, &n, &more);
 	if (err)

@@ -83,6 +83,9 @@ static enum yl_err list_institutions(struct yl_req *r, struct yl_jw *w)
 	    (err = yl_req_query_int(r, "consortium_id", 0, 1, INT64_MAX, &f.consortium_id)))
 		return err;
 	f.level = yl_req_query(r, "level");
+	if (f.level && !yl_institution_level_ok(f.level))
+		return yl_diag_set(r->ctx.diag, YL_ERR_INVALID, "level",
+				   "level must be village, primary, secondary or tertiary");
 	f.area_code = yl_req_query(r, "area_code");
 	err = yl_institution_list(&r->ctx, &f, &items, &n, &more);
 	if (err)

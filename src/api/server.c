@@ -129,22 +129,9 @@ static enum MHD_Result dispatch(struct yl_server *srv, struct MHD_Connection *co
 		yl_arena_release(&arena);
 		return send_error(conn, &diag);
 	}
-	if ((route->flags & YL_ROUTE_BODY_OPT) && p->body.len == 0) {
-		body = json_object();
-	} else if (route->flags & YL_ROUTE_BODY) {
-		err = yl_json_parse(yl_buf_str(&p->body), p->body.len, &body, &diag);
-	} else if (p->body.len > 0) {
-		err = yl_diag_set(&diag, YL_ERR_INVALID, NULL, "this endpoint takes no body");
-	}
-	if (err) {
-		yl_arena_release(&arena);
-		return send_error(conn, &diag);
-	}
-
 	actor.name = "anonymous";
 	req.method = method;
 	req.path = url;
-	req.body = body;
 	req.status = 200;
 	req.query = mhd_query;
 	req.conn = conn;
@@ -159,6 +146,17 @@ static enum MHD_Result dispatch(struct yl_server *srv, struct MHD_Connection *co
 	in_tx = !err;
 	if (!err && !(route->flags & YL_ROUTE_PUBLIC))
 		err = authenticate(conn, &req.ctx, &actor);
+	/* The body is parsed only for a caller who may call: anonymous garbage costs no parse. */
+	if (err) {
+		/* not authenticated (or no transaction): nothing to parse */
+	} else if ((route->flags & YL_ROUTE_BODY_OPT) && p->body.len == 0) {
+		body = json_object();
+	} else if (route->flags & YL_ROUTE_BODY) {
+		err = yl_json_parse(yl_buf_str(&p->body), p->body.len, &body, &diag);
+	} else if (p->body.len > 0) {
+		err = yl_diag_set(&diag, YL_ERR_INVALID, NULL, "this endpoint takes no body");
+	}
+	req.body = body;
 	yl_jw_init(&w, &out);
 	if (!err)
 		err = route->fn(&req, &w);

@@ -1,5 +1,7 @@
 /* users.c - /api/v1/users: create users (admin, or institution_admin for their own staff),
  * get, list, issue a token, revoke tokens, and /api/v1/users/me. */
+#include <string.h>
+
 #include "api/routes.h"
 #include "base/json_read.h"
 #include "domain/user.h"
@@ -75,6 +77,8 @@ static enum yl_err list_users(struct yl_req *r, struct yl_jw *w)
 	    (err = yl_req_query_int(r, "institution_id", 0, 1, INT64_MAX, &f.institution_id)))
 		return err;
 	f.role = yl_req_query(r, "role");
+	if (f.role && yl_role_parse(f.role) == YL_ROLE_NONE)
+		return yl_diag_set(r->ctx.diag, YL_ERR_INVALID, "role", "unknown role '%.40s'", f.role);
 	err = yl_user_list(&r->ctx, &f, &items, &n, &more);
 	if (err)
 		return err;

@@ -50,6 +50,13 @@ enum yl_err yl_diag_set(struct yl_diag *d, enum yl_err err, const char *field, c
 		return err;
 	d->err = err;
 	snprintf(d->field, sizeof(d->field), "%s", field ? field : "");
+	if (field && strlen(field) >= sizeof(d->field)) {
+		/* never leave half a UTF-8 character at the cut */
+		size_t n = sizeof(d->field) - 1;
+		while (n > 0 && ((unsigned char)field[n] & 0xC0) == 0x80)
+			n--;
+		d->field[n] = '\0';
+	}
 	va_start(ap, fmt);
 	vsnprintf(d->message, sizeof(d->message), fmt, ap);
 	va_end(ap);

@@ -36,7 +36,7 @@ enum yl_err {
 
 struct yl_diag {
 	enum yl_err err;
-	char field[64];    /* field at fault, "" when none */
+	char field[128];   /* field at fault, "" when none; cut at a UTF-8 boundary */
 	char message[256]; /* lowercase, no trailing period */
 };
 

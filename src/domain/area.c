@@ -7,8 +7,10 @@
 
 #include "base/codes.h"
 
-static void read_row(const struct yl_ctx *c, struct yl_stmt *st, struct yl_area *a)
+static void read_row(const struct yl_ctx *c, struct yl_stmt *st, void *item)
 {
+	struct yl_area *a = item;
+
 	a->code = yl_arena_strdup(c->arena, yl_stmt_text(st, 0));
 	a->name = yl_arena_strdup(c->arena, yl_stmt_text(st, 1));
 	a->level = yl_arena_strdup(c->arena, yl_stmt_text(st, 2));
@@ -21,20 +23,13 @@ static void read_row(const struct yl_ctx *c, struct yl_stmt *st, struct yl_area 
 enum yl_err yl_area_get(const struct yl_ctx *c, const char *code, struct yl_area *out)
 {
 	struct yl_stmt *st;
-	bool row;
 	enum yl_err err;
 
 	err = yl_store_prepare(c->store, "SELECT " AREA_COLS " FROM areas WHERE code = ?", &st, c->diag);
 	if (err)
 		return err;
 	yl_stmt_bind_text(st, 1, code);
-	err = yl_stmt_step(st, &row, c->diag);
-	if (!err && !row)
-		err = yl_diag_set(c->diag, YL_ERR_NOT_FOUND, "code", "no area with code '%.20s'", code);
-	if (!err && out)
-		read_row(c, st, out);
-	yl_stmt_reset(st);
-	return err;
+	return yl_row_one(c, st, read_row, out, "code", "no area with code '%.20s'", code);
 }
 
 /* A county may sit directly under a province (省直辖县级行政单位, codes xx90xx). */
@@ -113,7 +108,6 @@ enum yl_err yl_area_list(const struct yl_ctx *c, const struct yl_area_filter *f,
 {
 	struct yl_stmt *st;
 	enum yl_err err;
-	bool row;
 	int cap = f->limit;
 
 	err = yl_store_prepare(c->store, "SELECT " AREA_COLS " FROM areas"
@@ -128,16 +122,6 @@ enum yl_err yl_area_list(const struct yl_ctx *c, const struct yl_area_filter *f,
 	yl_stmt_bind_text(st, 5, f->after);
 	yl_stmt_bind_text(st, 6, f->after);
 	yl_stmt_bind_int(st, 7, cap + 1);
-	*items = yl_arena_alloc(c->arena, sizeof(**items) * (size_t)(cap + 1));
-	*n = 0;
-	*more = false;
-	while (!(err = yl_stmt_step(st, &row, c->diag)) && row) {
-		if (*n == cap) {
-			*more = true;
-			break;
-		}
-		read_row(c, st, &(*items)[(*n)++]);
-	}
-	yl_stmt_reset(st);
+	err = yl_rows_page(c, st, read_row, sizeof(**items), cap, items, n, more);
 	return err;
 }

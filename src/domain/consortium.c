@@ -75,8 +75,10 @@ static enum yl_err current_ids(const struct yl_ctx *c, int64_t id, const int64_t
 
 #define CONS_COLS "id, code, name, kind, lead_institution_id, area_code, created_at"
 
-static void read_row(const struct yl_ctx *c, struct yl_stmt *st, struct yl_consortium *o)
+static void read_row(const struct yl_ctx *c, struct yl_stmt *st, void *item)
 {
+	struct yl_consortium *o = item;
+
 	memset(o, 0, sizeof(*o));
 	o->id = yl_stmt_int(st, 0);
 	o->code = yl_arena_strdup(c->arena, yl_stmt_text(st, 1));
@@ -91,7 +93,6 @@ enum yl_err yl_consortium_get(const struct yl_ctx *c, int64_t id, struct yl_cons
 {
 	struct yl_consortium o;
 	struct yl_stmt *st;
-	bool row;
 	enum yl_err err;
 
 	err = yl_store_prepare(c->store, "SELECT " CONS_COLS " FROM consortia WHERE id = ?", &st,
@@ -99,12 +100,7 @@ enum yl_err yl_consortium_get(const struct yl_ctx *c, int64_t id, struct yl_cons
 	if (err)
 		return err;
 	yl_stmt_bind_int(st, 1, id);
-	err = yl_stmt_step(st, &row, c->diag);
-	if (!err && !row)
-		err = yl_diag_set(c->diag, YL_ERR_NOT_FOUND, "id", "no consortium with id %" PRId64, id);
-	if (!err)
-		read_row(c, st, &o);
-	yl_stmt_reset(st);
+	err = yl_row_one(c, st, read_row, &o, "id", "no consortium with id %" PRId64, id);
 	if (err || !out)
 		return err;
 	err = current_ids(c, id, &o.member_ids, &o.n_members);
@@ -235,7 +231,6 @@ enum yl_err yl_consortium_list(const struct yl_ctx *c, const struct yl_consortiu
 {
 	struct yl_stmt *st;
 	enum yl_err err;
-	bool row;
 	char today[YL_DATE_LEN];
 
 	*items = NULL;
@@ -265,15 +260,7 @@ enum yl_err yl_consortium_list(const struct yl_ctx *c, const struct yl_consortiu
 	yl_stmt_bind_int(st, 5, f->institution_id);
 	yl_stmt_bind_text(st, 6, today);
 	yl_stmt_bind_int(st, 7, f->limit + 1);
-	*items = yl_arena_alloc(c->arena, sizeof(**items) * (size_t)(f->limit + 1));
-	while (!(err = yl_stmt_step(st, &row, c->diag)) && row) {
-		if (*n == f->limit) {
-			*more = true;
-			break;
-		}
-		read_row(c, st, &(*items)[(*n)++]);
-	}
-	yl_stmt_reset(st);
+	err = yl_rows_page(c, st, read_row, sizeof(**items), f->limit, items, n, more);
 	/* Members are read after the page so that only one statement is stepping at a time. */
 	for (int i = 0; !err && i < *n; i++)
 		err = current_ids(c, (*items)[i].id, &(*items)[i].member_ids, &(*items)[i].n_members);

@@ -2,6 +2,7 @@
 #include "domain/ctx.h"
 
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,6 +117,49 @@ enum yl_err yl_setting_int(const struct yl_ctx *c, const char *key, int64_t *out
 	err = yl_stmt_step(st, &row, c->diag);
 	if (!err && row)
 		*out = strtoll(yl_stmt_text(st, 0), NULL, 10);
+	yl_stmt_reset(st);
+	return err;
+}
+
+enum yl_err yl_rows_page(const struct yl_ctx *c, struct yl_stmt *st, yl_row_fn read,
+			 size_t item_size, int limit, void *items, int *n, bool *more)
+{
+	char *arr = yl_arena_alloc(c->arena, item_size * (size_t)(limit + 1));
+	enum yl_err err;
+	bool row;
+
+	*(void **)items = arr;
+	*n = 0;
+	*more = false;
+	while (!(err = yl_stmt_step(st, &row, c->diag)) && row) {
+		if (*n == limit) {
+			*more = true;
+			break;
+		}
+		read(c, st, arr + item_size * (size_t)(*n)++);
+	}
+	yl_stmt_reset(st);
+	return err;
+}
+
+enum yl_err yl_row_one(const struct yl_ctx *c, struct yl_stmt *st, yl_row_fn read, void *out,
+		       const char *field, const char *fmt, ...)
+{
+	enum yl_err err;
+	bool row;
+
+	err = yl_stmt_step(st, &row, c->diag);
+	if (!err && !row) {
+		char msg[sizeof(c->diag->message)];
+		va_list ap;
+
+		va_start(ap, fmt);
+		vsnprintf(msg, sizeof(msg), fmt, ap);
+		va_end(ap);
+		err = yl_diag_set(c->diag, YL_ERR_NOT_FOUND, field, "%s", msg);
+	}
+	if (!err && out)
+		read(c, st, out);
 	yl_stmt_reset(st);
 	return err;
 }

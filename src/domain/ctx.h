@@ -63,6 +63,19 @@ enum yl_err yl_audit(const struct yl_ctx *c, const char *action, const char *ent
 enum yl_err yl_audit_id(const struct yl_ctx *c, const char *action, const char *entity,
 			int64_t entity_id);
 
+/* Reads the current row of st into item (a struct of the caller's type). */
+typedef void (*yl_row_fn)(const struct yl_ctx *c, struct yl_stmt *st, void *item);
+
+/* Steps st (prepared, bound, with "LIMIT limit + 1") into a new arena array of item_size
+ * entries: at most limit items go to *items and *n, and *more says whether a further row
+ * exists (the next page). Resets st. */
+enum yl_err yl_rows_page(const struct yl_ctx *c, struct yl_stmt *st, yl_row_fn read,
+			 size_t item_size, int limit, void *items, int *n, bool *more);
+/* Steps st expecting one row and reads it into out (skipped when out is NULL). No row is
+ * YL_ERR_NOT_FOUND on field, with the message formatted from fmt. Resets st. */
+enum yl_err yl_row_one(const struct yl_ctx *c, struct yl_stmt *st, yl_row_fn read, void *out,
+		       const char *field, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
 /* Reads an integer setting (settings table); *out keeps its value when the key is absent. */
 enum yl_err yl_setting_int(const struct yl_ctx *c, const char *key, int64_t *out);
 

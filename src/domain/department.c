@@ -25,8 +25,10 @@ bool yl_department_category_ok(const char *code)
 
 #define DEPT_COLS "id, institution_id, name, category_code, created_at"
 
-static void read_row(const struct yl_ctx *c, struct yl_stmt *st, struct yl_department *o)
+static void read_row(const struct yl_ctx *c, struct yl_stmt *st, void *item)
 {
+	struct yl_department *o = item;
+
 	o->id = yl_stmt_int(st, 0);
 	o->institution_id = yl_stmt_int(st, 1);
 	o->name = yl_arena_strdup(c->arena, yl_stmt_text(st, 2));
@@ -37,7 +39,6 @@ static void read_row(const struct yl_ctx *c, struct yl_stmt *st, struct yl_depar
 enum yl_err yl_department_get(const struct yl_ctx *c, int64_t id, struct yl_department *out)
 {
 	struct yl_stmt *st;
-	bool row;
 	enum yl_err err;
 
 	err = yl_store_prepare(c->store, "SELECT " DEPT_COLS " FROM departments WHERE id = ?", &st,
@@ -45,12 +46,7 @@ enum yl_err yl_department_get(const struct yl_ctx *c, int64_t id, struct yl_depa
 	if (err)
 		return err;
 	yl_stmt_bind_int(st, 1, id);
-	err = yl_stmt_step(st, &row, c->diag);
-	if (!err && !row)
-		err = yl_diag_set(c->diag, YL_ERR_NOT_FOUND, "id", "no department with id %" PRId64, id);
-	if (!err && out)
-		read_row(c, st, out);
-	yl_stmt_reset(st);
+	err = yl_row_one(c, st, read_row, out, "id", "no department with id %" PRId64, id);
 	return err;
 }
 
@@ -107,7 +103,6 @@ enum yl_err yl_department_list(const struct yl_ctx *c, const struct yl_departmen
 {
 	struct yl_stmt *st;
 	enum yl_err err;
-	bool row;
 
 	*items = NULL;
 	*n = 0;
@@ -124,14 +119,6 @@ enum yl_err yl_department_list(const struct yl_ctx *c, const struct yl_departmen
 	yl_stmt_bind_int(st, 2, f->institution_id);
 	yl_stmt_bind_int(st, 3, f->after);
 	yl_stmt_bind_int(st, 4, f->limit + 1);
-	*items = yl_arena_alloc(c->arena, sizeof(**items) * (size_t)(f->limit + 1));
-	while (!(err = yl_stmt_step(st, &row, c->diag)) && row) {
-		if (*n == f->limit) {
-			*more = true;
-			break;
-		}
-		read_row(c, st, &(*items)[(*n)++]);
-	}
-	yl_stmt_reset(st);
+	err = yl_rows_page(c, st, read_row, sizeof(**items), f->limit, items, n, more);
 	return err;
 }

@@ -50,8 +50,10 @@ void yl_area_range(const char *code, char lo[10], char hi[10])
 
 #define INST_COLS "id, code, name, level, kind, area_code, beds, township_centre_id, created_at"
 
-static void read_row(const struct yl_ctx *c, struct yl_stmt *st, struct yl_institution *o)
+static void read_row(const struct yl_ctx *c, struct yl_stmt *st, void *item)
 {
+	struct yl_institution *o = item;
+
 	o->id = yl_stmt_int(st, 0);
 	o->code = yl_arena_strdup(c->arena, yl_stmt_text(st, 1));
 	o->name = yl_arena_strdup(c->arena, yl_stmt_text(st, 2));
@@ -66,7 +68,6 @@ static void read_row(const struct yl_ctx *c, struct yl_stmt *st, struct yl_insti
 enum yl_err yl_institution_get(const struct yl_ctx *c, int64_t id, struct yl_institution *out)
 {
 	struct yl_stmt *st;
-	bool row;
 	enum yl_err err;
 
 	err = yl_store_prepare(c->store, "SELECT " INST_COLS " FROM institutions WHERE id = ?", &st,
@@ -74,13 +75,8 @@ enum yl_err yl_institution_get(const struct yl_ctx *c, int64_t id, struct yl_ins
 	if (err)
 		return err;
 	yl_stmt_bind_int(st, 1, id);
-	err = yl_stmt_step(st, &row, c->diag);
-	if (!err && !row)
-		err = yl_diag_set(c->diag, YL_ERR_NOT_FOUND, "id", "no institution with id %lld",
+	err = yl_row_one(c, st, read_row, out, "id", "no institution with id %lld",
 				  (long long)id);
-	if (!err && out)
-		read_row(c, st, out);
-	yl_stmt_reset(st);
 	return err;
 }
 
@@ -163,7 +159,6 @@ enum yl_err yl_institution_list(const struct yl_ctx *c, const struct yl_institut
 {
 	struct yl_stmt *st;
 	enum yl_err err;
-	bool row;
 	char lo[10] = "", hi[10] = "";
 	char today[YL_DATE_LEN];
 
@@ -196,16 +191,6 @@ enum yl_err yl_institution_list(const struct yl_ctx *c, const struct yl_institut
 	yl_stmt_bind_int(st, 10, f->consortium_id);
 	yl_stmt_bind_text(st, 11, today);
 	yl_stmt_bind_int(st, 12, f->limit + 1);
-	*items = yl_arena_alloc(c->arena, sizeof(**items) * (size_t)(f->limit + 1));
-	*n = 0;
-	*more = false;
-	while (!(err = yl_stmt_step(st, &row, c->diag)) && row) {
-		if (*n == f->limit) {
-			*more = true;
-			break;
-		}
-		read_row(c, st, &(*items)[(*n)++]);
-	}
-	yl_stmt_reset(st);
+	err = yl_rows_page(c, st, read_row, sizeof(**items), f->limit, items, n, more);
 	return err;
 }

@@ -28,8 +28,10 @@ bool yl_practitioner_title_ok(const char *title)
 #define PRAC_COLS "id, name, title, general_practitioner, licence_no, institution_id," \
 		  " department_id, created_at"
 
-static void read_row(const struct yl_ctx *c, struct yl_stmt *st, struct yl_practitioner *o)
+static void read_row(const struct yl_ctx *c, struct yl_stmt *st, void *item)
 {
+	struct yl_practitioner *o = item;
+
 	memset(o, 0, sizeof(*o));
 	o->id = yl_stmt_int(st, 0);
 	o->name = yl_arena_strdup(c->arena, yl_stmt_text(st, 1));
@@ -76,7 +78,6 @@ enum yl_err yl_practitioner_get(const struct yl_ctx *c, int64_t id, struct yl_pr
 {
 	struct yl_practitioner o;
 	struct yl_stmt *st;
-	bool row;
 	enum yl_err err;
 
 	err = yl_store_prepare(c->store, "SELECT " PRAC_COLS " FROM practitioners WHERE id = ?", &st,
@@ -84,12 +85,7 @@ enum yl_err yl_practitioner_get(const struct yl_ctx *c, int64_t id, struct yl_pr
 	if (err)
 		return err;
 	yl_stmt_bind_int(st, 1, id);
-	err = yl_stmt_step(st, &row, c->diag);
-	if (!err && !row)
-		err = yl_diag_set(c->diag, YL_ERR_NOT_FOUND, "id", "no practitioner with id %" PRId64, id);
-	if (!err)
-		read_row(c, st, &o);
-	yl_stmt_reset(st);
+	err = yl_row_one(c, st, read_row, &o, "id", "no practitioner with id %" PRId64, id);
 	if (err || !out)
 		return err;
 	err = load_sites(c, &o);
@@ -220,7 +216,6 @@ enum yl_err yl_practitioner_list(const struct yl_ctx *c, const struct yl_practit
 {
 	struct yl_stmt *st;
 	enum yl_err err;
-	bool row;
 
 	*items = NULL;
 	*n = 0;
@@ -244,15 +239,7 @@ enum yl_err yl_practitioner_list(const struct yl_ctx *c, const struct yl_practit
 	yl_stmt_bind_int(st, 5, f->gp);
 	yl_stmt_bind_int(st, 6, f->after);
 	yl_stmt_bind_int(st, 7, f->limit + 1);
-	*items = yl_arena_alloc(c->arena, sizeof(**items) * (size_t)(f->limit + 1));
-	while (!(err = yl_stmt_step(st, &row, c->diag)) && row) {
-		if (*n == f->limit) {
-			*more = true;
-			break;
-		}
-		read_row(c, st, &(*items)[(*n)++]);
-	}
-	yl_stmt_reset(st);
+	err = yl_rows_page(c, st, read_row, sizeof(**items), f->limit, items, n, more);
 	for (int i = 0; !err && i < *n; i++)
 		err = load_sites(c, &(*items)[i]);
 	return err;

@@ -89,9 +89,10 @@ static enum yl_err check_common(const struct yl_ctx *c, const char *name, const 
 #define RES_COLS "id, id_number, name, sex, birth_date, phone, home_area_code, insurance, tags," \
 		 " created_at"
 
-static void read_row(const struct yl_ctx *c, struct yl_stmt *st, int32_t today,
-		     struct yl_resident *o)
+static void read_row(const struct yl_ctx *c, struct yl_stmt *st, void *item)
 {
+	struct yl_resident *o = item;
+	int32_t today = yl_clock_today(c->clock);
 	int32_t birth = today;
 
 	o->id = yl_stmt_int(st, 0);
@@ -112,7 +113,6 @@ static void read_row(const struct yl_ctx *c, struct yl_stmt *st, int32_t today,
 static enum yl_err load(const struct yl_ctx *c, int64_t id, struct yl_resident *out)
 {
 	struct yl_stmt *st;
-	bool row;
 	enum yl_err err;
 
 	err = yl_store_prepare(c->store, "SELECT " RES_COLS " FROM residents WHERE id = ?", &st,
@@ -120,13 +120,7 @@ static enum yl_err load(const struct yl_ctx *c, int64_t id, struct yl_resident *
 	if (err)
 		return err;
 	yl_stmt_bind_int(st, 1, id);
-	err = yl_stmt_step(st, &row, c->diag);
-	if (!err && !row)
-		err = yl_diag_set(c->diag, YL_ERR_NOT_FOUND, "id", "no resident with id %" PRId64, id);
-	if (!err)
-		read_row(c, st, yl_clock_today(c->clock), out);
-	yl_stmt_reset(st);
-	return err;
+	return yl_row_one(c, st, read_row, out, "id", "no resident with id %" PRId64, id);
 }
 
 enum yl_err yl_resident_get(const struct yl_ctx *c, int64_t id, struct yl_resident *out)
@@ -295,10 +289,10 @@ enum yl_err yl_resident_list(const struct yl_ctx *c, const struct yl_resident_fi
 {
 	char sql[512] = "SELECT " RES_COLS " FROM residents WHERE id > ?";
 	char lo[10], hi[10], cut[YL_DATE_LEN], today_s[YL_DATE_LEN];
+	char *id_upper = NULL;
 	int32_t today = yl_clock_today(c->clock);
 	struct yl_stmt *st;
 	enum yl_err err;
-	bool row;
 	int k = 1;
 
 	if (c->actor->role == YL_ROLE_RESIDENT)
@@ -310,8 +304,14 @@ enum yl_err yl_resident_list(const struct yl_ctx *c, const struct yl_resident_fi
 		yl_area_range(f->home_area_code, lo, hi);
 		add_clause(sql, sizeof(sql), "home_area_code >= ? AND home_area_code < ?");
 	}
-	if (f->id_number)
+	if (f->id_number) {
+		/* stored with an upper-case check character, as GB 11643 writes it */
+		size_t len = strlen(f->id_number);
+		id_upper = yl_arena_strdup(c->arena, f->id_number);
+		if (len == 18 && id_upper[17] == 'x')
+			id_upper[17] = 'X';
 		add_clause(sql, sizeof(sql), "id_number = ?");
+	}
 	/* Derived tags as date ranges; yl_date_add_years agrees with yl_age_on (a 29 February
 	 * birthday falls on 1 March in other years), so list and get never disagree. */
 	if (f->tag & YL_TAG_STORED_MASK)
@@ -329,7 +329,7 @@ enum yl_err yl_resident_list(const struct yl_ctx *c, const struct yl_resident_fi
 		yl_stmt_bind_text(st, k++, hi);
 	}
 	if (f->id_number)
-		yl_stmt_bind_text(st, k++, f->id_number);
+		yl_stmt_bind_text(st, k++, id_upper);
 	if (f->tag & YL_TAG_STORED_MASK) {
 		yl_stmt_bind_int(st, k++, f->tag);
 	} else if (f->tag == YL_TAG_ELDERLY) {
@@ -342,16 +342,6 @@ enum yl_err yl_resident_list(const struct yl_ctx *c, const struct yl_resident_fi
 		yl_stmt_bind_text(st, k++, today_s);
 	}
 	yl_stmt_bind_int(st, k, f->limit + 1);
-	*items = yl_arena_alloc(c->arena, sizeof(**items) * (size_t)(f->limit + 1));
-	*n = 0;
-	*more = false;
-	while (!(err = yl_stmt_step(st, &row, c->diag)) && row) {
-		if (*n == f->limit) {
-			*more = true;
-			break;
-		}
-		read_row(c, st, today, &(*items)[(*n)++]);
-	}
-	yl_stmt_reset(st);
+	err = yl_rows_page(c, st, read_row, sizeof(**items), f->limit, items, n, more);
 	return err;
 }

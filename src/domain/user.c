@@ -143,8 +143,10 @@ enum yl_err yl_user_create(const struct yl_ctx *c, const struct yl_user *in, str
 
 #define USER_COLS "id, username, role, institution_id, resident_id, created_at"
 
-static void read_row(const struct yl_ctx *c, struct yl_stmt *st, struct yl_user *u)
+static void read_row(const struct yl_ctx *c, struct yl_stmt *st, void *item)
 {
+	struct yl_user *u = item;
+
 	u->id = yl_stmt_int(st, 0);
 	u->username = yl_arena_strdup(c->arena, yl_stmt_text(st, 1));
 	u->role = yl_arena_strdup(c->arena, yl_stmt_text(st, 2));
@@ -169,19 +171,13 @@ enum yl_err yl_user_get(const struct yl_ctx *c, int64_t id, struct yl_user *out)
 {
 	struct yl_stmt *st;
 	struct yl_user u;
-	bool row;
 	enum yl_err err;
 
 	err = yl_store_prepare(c->store, "SELECT " USER_COLS " FROM users WHERE id = ?", &st, c->diag);
 	if (err)
 		return err;
 	yl_stmt_bind_int(st, 1, id);
-	err = yl_stmt_step(st, &row, c->diag);
-	if (!err && !row)
-		err = yl_diag_set(c->diag, YL_ERR_NOT_FOUND, "id", "no user with id %lld", (long long)id);
-	if (!err)
-		read_row(c, st, &u);
-	yl_stmt_reset(st);
+	err = yl_row_one(c, st, read_row, &u, "id", "no user with id %lld", (long long)id);
 	if (!err)
 		err = may_see_user(c, &u);
 	if (!err && out)
@@ -194,7 +190,6 @@ enum yl_err yl_user_list(const struct yl_ctx *c, const struct yl_user_filter *f,
 {
 	struct yl_stmt *st;
 	enum yl_err err;
-	bool row;
 	int64_t inst = f->institution_id;
 	const struct yl_actor *a = c->actor;
 
@@ -214,17 +209,7 @@ enum yl_err yl_user_list(const struct yl_ctx *c, const struct yl_user_filter *f,
 	yl_stmt_bind_int(st, 4, inst);
 	yl_stmt_bind_int(st, 5, f->after);
 	yl_stmt_bind_int(st, 6, f->limit + 1);
-	*items = yl_arena_alloc(c->arena, sizeof(**items) * (size_t)(f->limit + 1));
-	*n = 0;
-	*more = false;
-	while (!(err = yl_stmt_step(st, &row, c->diag)) && row) {
-		if (*n == f->limit) {
-			*more = true;
-			break;
-		}
-		read_row(c, st, &(*items)[(*n)++]);
-	}
-	yl_stmt_reset(st);
+	err = yl_rows_page(c, st, read_row, sizeof(**items), f->limit, items, n, more);
 	return err;
 }
 
