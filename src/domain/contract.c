@@ -1,10 +1,12 @@
 /* contract.c - signing, renewing, changing and ending "1+1+1" contracts (Shanghai's 组合签约:
  * one family-doctor team, one district hospital, one city hospital, chosen freely).
  *
- * "Active" always means status 'active' AND end_date >= today (Asia/Shanghai, from the injected
- * clock); the partial unique index contracts_one_active guarantees one 'active' row per
- * resident, so a stale row is first marked 'expired' in the same transaction before a new
- * contract is inserted. Every check runs before the first write, so a refused request leaves
+ * "In force on day D" is defined once, YL_CONTRACT_IN_FORCE in contract.h; the team load and
+ * the signing rates use the same fragment. An early renewal is stored as a 'scheduled' row so
+ * the old contract keeps covering the resident until its last day; stored statuses therefore
+ * lag behind the calendar, reads derive the day's status (read_row and the list filters, which
+ * must agree) and writes settle the resident's rows (settle) right before their own writes.
+ * Every check runs before the first write, on derived statuses, so a refused request leaves
  * the database as it was even if the caller forgot to roll back. Residents and practitioners
  * are read with plain SQL; this module does not depend on their modules.
  */
@@ -17,12 +19,18 @@
 #include "domain/institution.h"
 #include "domain/team.h"
 
+/* The resident's scheduled row other than k has started by today (one parameter: today):
+ * then k, an active row, has been succeeded and is renewed. */
+#define K_SUCCEEDED "EXISTS (SELECT 1 FROM contracts s WHERE s.resident_id = k.resident_id" \
+		    " AND s.status = 'scheduled' AND s.id <> k.id AND s.start_date <= ?)"
+/* The first parameter of every query built on K_COLS is today (for K_SUCCEEDED). */
 #define K_COLS "k.id, k.resident_id, k.team_id, t.institution_id, k.secondary_id, k.tertiary_id," \
 	       " k.start_date, k.end_date, k.status, k.end_reason, k.ended_on, k.previous_id," \
-	       " k.created_at"
+	       " k.created_at, CASE WHEN " K_SUCCEEDED " THEN 1 ELSE 0 END"
 #define K_FROM " FROM contracts k JOIN teams t ON t.id = k.team_id"
 
-static const char *const statuses[] = {"active", "expired", "renewed", "changed", "ended", NULL};
+static const char *const statuses[] = {"active",  "scheduled", "expired", "renewed",
+				       "changed", "ended",     NULL};
 
 /* The new row a sign, renew or change will insert, once every rule has passed. */
 struct plan {
@@ -33,18 +41,64 @@ struct plan {
 	int32_t start;
 	int32_t end;
 	int64_t previous_id;
+	const char *status; /* active | scheduled */
 };
+
+int yl_contract_bind_day(struct yl_stmt *st, int idx, const char *day)
+{
+	yl_stmt_bind_text(st, idx, day);
+	yl_stmt_bind_text(st, idx + 1, day);
+	return idx + 2;
+}
 
 static void today_str(const struct yl_ctx *c, char out[YL_DATE_LEN])
 {
 	yl_date_format(yl_clock_today(c->clock), out);
 }
 
-static void read_row(const struct yl_ctx *c, struct yl_stmt *st, const char *today,
-		     struct yl_contract *o)
+static bool leap_year(int y)
 {
-	const char *status = yl_stmt_text(st, 8);
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
+/* The last day of a term of `years` from start: (start + years) - 1 day. A 29 February start
+ * plus N years is 1 March when the target year has no 29 February, so a 2028-02-29 start for
+ * one year ends 2029-02-28 (yl_date_add_years maps to 28 February, a day short, and is kept
+ * as it is for ages). */
+static int32_t term_end(int32_t start, int years)
+{
+	int y, m, d;
+
+	yl_civil_from_days(start, &y, &m, &d);
+	y += years;
+	if (m == 2 && d == 29 && !leap_year(y)) {
+		m = 3;
+		d = 1;
+	}
+	return yl_days_from_civil(y, m, d) - 1;
+}
+
+/* Derives the status of the day from the stored one, in this order (a scheduled renewal past
+ * its own end is expired): scheduled and started is active; active and succeeded by a started
+ * renewal is renewed; active past its end date is expired. The list filters mirror this. */
+static const char *derive_status(const char *stored, const char *start, const char *end,
+				 bool succeeded, const char *today)
+{
+	if (strcmp(stored, "scheduled") == 0 && strcmp(start, today) <= 0)
+		stored = "active";
+	if (strcmp(stored, "active") != 0)
+		return stored;
+	if (succeeded)
+		return "renewed";
+	return strcmp(end, today) < 0 ? "expired" : "active";
+}
+
+static void read_row(const struct yl_ctx *c, struct yl_stmt *st, void *item)
+{
+	struct yl_contract *o = item;
+	char today[YL_DATE_LEN];
+
+	today_str(c, today);
 	o->id = yl_stmt_int(st, 0);
 	o->resident_id = yl_stmt_int(st, 1);
 	o->team_id = yl_stmt_int(st, 2);
@@ -53,41 +107,29 @@ static void read_row(const struct yl_ctx *c, struct yl_stmt *st, const char *tod
 	o->tertiary_id = yl_stmt_int(st, 5);
 	o->start_date = yl_arena_strdup(c->arena, yl_stmt_text(st, 6));
 	o->end_date = yl_arena_strdup(c->arena, yl_stmt_text(st, 7));
-	/* A row past its end date is expired whatever its stored status says. */
-	if (strcmp(status, "active") == 0 && strcmp(o->end_date, today) < 0)
-		status = "expired";
-	o->status = yl_arena_strdup(c->arena, status);
+	o->status = yl_arena_strdup(c->arena,
+				    derive_status(yl_stmt_text(st, 8), o->start_date, o->end_date,
+						  yl_stmt_int(st, 13) != 0, today));
 	o->end_reason = yl_arena_strdup(c->arena, yl_stmt_text(st, 9));
 	o->ended_on = yl_arena_strdup(c->arena, yl_stmt_text(st, 10));
 	o->previous_id = yl_stmt_int(st, 11);
 	o->created_at = yl_stmt_int(st, 12);
 }
 
-/* Loads a contract without a permission check; *raw_status (may be NULL) gets the stored one. */
-static enum yl_err load(const struct yl_ctx *c, int64_t id, struct yl_contract *out,
-			const char **raw_status)
+/* Loads a contract with its derived status, without a permission check. */
+static enum yl_err load(const struct yl_ctx *c, int64_t id, struct yl_contract *out)
 {
 	char today[YL_DATE_LEN];
 	struct yl_stmt *st;
 	enum yl_err err;
-	bool row;
 
 	today_str(c, today);
 	err = yl_store_prepare(c->store, "SELECT " K_COLS K_FROM " WHERE k.id = ?", &st, c->diag);
 	if (err)
 		return err;
-	yl_stmt_bind_int(st, 1, id);
-	err = yl_stmt_step(st, &row, c->diag);
-	if (!err && !row)
-		err = yl_diag_set(c->diag, YL_ERR_NOT_FOUND, "id", "no contract with id %lld",
-				  (long long)id);
-	if (!err) {
-		read_row(c, st, today, out);
-		if (raw_status)
-			*raw_status = yl_arena_strdup(c->arena, yl_stmt_text(st, 8));
-	}
-	yl_stmt_reset(st);
-	return err;
+	yl_stmt_bind_text(st, 1, today);
+	yl_stmt_bind_int(st, 2, id);
+	return yl_row_one(c, st, read_row, out, "id", "no contract with id %lld", (long long)id);
 }
 
 static enum yl_err team_institution(const struct yl_ctx *c, int64_t team_id, int64_t *inst)
@@ -148,19 +190,59 @@ static enum yl_err check_hospital(const struct yl_ctx *c, int64_t id, const char
 	return YL_OK;
 }
 
-/* YL_ERR_ACTIVE_CONTRACT when the resident holds an active contract other than exclude_id. */
+/* YL_ERR_ACTIVE_CONTRACT when the resident holds a contract in force today or a scheduled one
+ * (a renewal not yet begun), other than exclude_id. */
 static enum yl_err check_no_active(const struct yl_ctx *c, int64_t resident_id, int64_t exclude_id)
 {
 	char today[YL_DATE_LEN];
 	struct yl_stmt *st;
 	enum yl_err err;
 	bool row;
-	int64_t other = 0;
+	int p;
 
 	today_str(c, today);
-	err = yl_store_prepare(c->store, "SELECT id, end_date FROM contracts WHERE resident_id = ?"
-					 " AND status = 'active' AND end_date >= ? AND id <> ?", &st,
-			       c->diag);
+	err = yl_store_prepare(c->store, "SELECT k.id, k.start_date, k.end_date FROM contracts k"
+					 " WHERE k.resident_id = ? AND k.id <> ? AND ("
+					 YL_CONTRACT_IN_FORCE " OR (k.status = 'scheduled'"
+					 " AND k.start_date > ?)) ORDER BY k.start_date", &st, c->diag);
+	if (err)
+		return err;
+	yl_stmt_bind_int(st, 1, resident_id);
+	yl_stmt_bind_int(st, 2, exclude_id);
+	p = yl_contract_bind_day(st, 3, today);
+	yl_stmt_bind_text(st, p, today);
+	err = yl_stmt_step(st, &row, c->diag);
+	if (!err && row && strcmp(yl_stmt_text(st, 1), today) > 0)
+		err = yl_diag_set(c->diag, YL_ERR_ACTIVE_CONTRACT, "resident_id",
+				  "resident %lld already holds contract %lld scheduled from %s",
+				  (long long)resident_id, (long long)yl_stmt_int(st, 0),
+				  yl_stmt_text(st, 1));
+	else if (!err && row)
+		err = yl_diag_set(c->diag, YL_ERR_ACTIVE_CONTRACT, "resident_id",
+				  "resident %lld already holds active contract %lld (until %s)",
+				  (long long)resident_id, (long long)yl_stmt_int(st, 0),
+				  yl_stmt_text(st, 2));
+	yl_stmt_reset(st);
+	return err;
+}
+
+/* The resident's renewal not yet begun (a scheduled row starting after today) other than
+ * exclude_id: *id and *start (arena-owned), or 0 and NULL. Once settled or derived, an active
+ * contract has a scheduled successor exactly when this finds one. */
+static enum yl_err pending_renewal(const struct yl_ctx *c, int64_t resident_id,
+				   int64_t exclude_id, int64_t *id, const char **start)
+{
+	char today[YL_DATE_LEN];
+	struct yl_stmt *st;
+	enum yl_err err;
+	bool row;
+
+	*id = 0;
+	*start = NULL;
+	today_str(c, today);
+	err = yl_store_prepare(c->store, "SELECT id, start_date FROM contracts WHERE resident_id = ?"
+					 " AND status = 'scheduled' AND start_date > ? AND id <> ?",
+			       &st, c->diag);
 	if (err)
 		return err;
 	yl_stmt_bind_int(st, 1, resident_id);
@@ -168,17 +250,15 @@ static enum yl_err check_no_active(const struct yl_ctx *c, int64_t resident_id, 
 	yl_stmt_bind_int(st, 3, exclude_id);
 	err = yl_stmt_step(st, &row, c->diag);
 	if (!err && row) {
-		other = yl_stmt_int(st, 0);
-		err = yl_diag_set(c->diag, YL_ERR_ACTIVE_CONTRACT, "resident_id",
-				  "resident %lld already holds active contract %lld (until %s)",
-				  (long long)resident_id, (long long)other, yl_stmt_text(st, 1));
+		*id = yl_stmt_int(st, 0);
+		*start = yl_arena_strdup(c->arena, yl_stmt_text(st, 1));
 	}
 	yl_stmt_reset(st);
 	return err;
 }
 
-/* YL_ERR_CAPACITY when team_id cannot take one more contract (exclude_id: the contract being
- * replaced, which frees its own place). */
+/* YL_ERR_CAPACITY when team_id cannot take one more resident (exclude_id: the contract being
+ * replaced, whose holder's place is the one the new contract takes). */
 static enum yl_err check_capacity(const struct yl_ctx *c, int64_t team_id, int64_t exclude_id)
 {
 	struct yl_stmt *st;
@@ -198,7 +278,7 @@ static enum yl_err check_capacity(const struct yl_ctx *c, int64_t team_id, int64
 		err = yl_team_load(c, team_id, exclude_id, &load);
 	if (!err && load >= capacity)
 		err = yl_diag_set(c->diag, YL_ERR_CAPACITY, "team_id",
-				  "team %lld is full: %lld active contracts, capacity %lld",
+				  "team %lld is full: %lld contracts in force or scheduled, capacity %lld",
 				  (long long)team_id, (long long)load, (long long)capacity);
 	return err;
 }
@@ -233,24 +313,47 @@ static enum yl_err check_reason(const struct yl_ctx *c, const char *reason)
 	return YL_OK;
 }
 
-/* Marks the resident's stale rows (active, past their end date) expired, so the partial
- * unique index lets a new active row in. */
-static enum yl_err expire_stale(const struct yl_ctx *c, int64_t resident_id)
+/* Runs one settling UPDATE whose parameters are now, resident_id, then `ndays` times today. */
+static enum yl_err settle_step(const struct yl_ctx *c, const char *sql, int64_t resident_id,
+			       int ndays)
 {
 	char today[YL_DATE_LEN];
 	struct yl_stmt *st;
 	enum yl_err err;
 
 	today_str(c, today);
-	err = yl_store_prepare(c->store, "UPDATE contracts SET status = 'expired', updated_at = ?"
-					 " WHERE resident_id = ? AND status = 'active' AND end_date < ?",
-			       &st, c->diag);
+	err = yl_store_prepare(c->store, sql, &st, c->diag);
 	if (err)
 		return err;
 	yl_stmt_bind_int(st, 1, yl_clock_now(c->clock));
 	yl_stmt_bind_int(st, 2, resident_id);
-	yl_stmt_bind_text(st, 3, today);
+	for (int i = 0; i < ndays; i++)
+		yl_stmt_bind_text(st, 3 + i, today);
 	return yl_stmt_run(st, c->diag);
+}
+
+/* Brings the resident's stored statuses up to today, so the unique indexes (one 'active', one
+ * 'scheduled' row per resident) let the caller's own write in. Order matters: a renewal that
+ * has started first retires the active row it succeeds (the resident's only active row: a
+ * scheduled row exists only while its predecessor is active, and its previous_id may name a
+ * changed renewal rather than that row), then becomes active itself; last, whatever active row
+ * is past its end date expires (a renewal may have run out too). */
+static enum yl_err settle(const struct yl_ctx *c, int64_t resident_id)
+{
+	enum yl_err err;
+
+	if ((err = settle_step(c, "UPDATE contracts SET status = 'renewed', updated_at = ?"
+				  " WHERE resident_id = ? AND status = 'active' AND EXISTS"
+				  " (SELECT 1 FROM contracts s WHERE s.resident_id = contracts.resident_id"
+				  " AND s.status = 'scheduled' AND s.start_date <= ?)",
+			       resident_id, 1)) ||
+	    (err = settle_step(c, "UPDATE contracts SET status = 'active', updated_at = ?"
+				  " WHERE resident_id = ? AND status = 'scheduled' AND start_date <= ?",
+			       resident_id, 1)))
+		return err;
+	return settle_step(c, "UPDATE contracts SET status = 'expired', updated_at = ?"
+			      " WHERE resident_id = ? AND status = 'active' AND end_date < ?",
+			   resident_id, 1);
 }
 
 /* Closes contract id with status, and (for change/end) the reason and today's date. */
@@ -278,7 +381,7 @@ static enum yl_err close_old(const struct yl_ctx *c, int64_t id, const char *sta
 static enum yl_err insert(const struct yl_ctx *c, const struct plan *p, const char *action,
 			  struct yl_contract *out)
 {
-	char start[YL_DATE_LEN], end[YL_DATE_LEN], eid[24], detail[128];
+	char start[YL_DATE_LEN], end[YL_DATE_LEN], eid[24], detail[160];
 	struct yl_stmt *st;
 	enum yl_err err;
 	bool row;
@@ -289,7 +392,7 @@ static enum yl_err insert(const struct yl_ctx *c, const struct plan *p, const ch
 	err = yl_store_prepare(c->store,
 			       "INSERT INTO contracts(resident_id, team_id, secondary_id, tertiary_id,"
 			       " start_date, end_date, status, previous_id, created_at, updated_at)"
-			       " VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?, ?) RETURNING id", &st, c->diag);
+			       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", &st, c->diag);
 	if (err)
 		return err;
 	yl_stmt_bind_int(st, 1, p->resident_id);
@@ -298,25 +401,31 @@ static enum yl_err insert(const struct yl_ctx *c, const struct plan *p, const ch
 	yl_stmt_bind_int(st, 4, p->tertiary_id);
 	yl_stmt_bind_text(st, 5, start);
 	yl_stmt_bind_text(st, 6, end);
-	yl_stmt_bind_id(st, 7, p->previous_id);
-	yl_stmt_bind_int(st, 8, now);
+	yl_stmt_bind_text(st, 7, p->status);
+	yl_stmt_bind_id(st, 8, p->previous_id);
 	yl_stmt_bind_int(st, 9, now);
+	yl_stmt_bind_int(st, 10, now);
 	err = yl_stmt_step(st, &row, c->diag);
 	id = !err && row ? yl_stmt_int(st, 0) : 0;
 	yl_stmt_reset(st);
-	if (err == YL_ERR_CONFLICT) /* the unique index: a concurrent writer got there first */
+	/* A unique index: a concurrent writer got there first. */
+	if (err == YL_ERR_CONFLICT && strcmp(p->status, "scheduled") == 0)
+		return yl_diag_set(c->diag, YL_ERR_CONFLICT, "id",
+				   "resident %lld already has a scheduled renewal",
+				   (long long)p->resident_id);
+	if (err == YL_ERR_CONFLICT)
 		return yl_diag_set(c->diag, YL_ERR_ACTIVE_CONTRACT, "resident_id",
 				   "resident %lld already holds an active contract",
 				   (long long)p->resident_id);
 	if (err)
 		return err;
 	snprintf(eid, sizeof(eid), "%lld", (long long)id);
-	snprintf(detail, sizeof(detail), "resident %lld team %lld %s..%s previous %lld",
-		 (long long)p->resident_id, (long long)p->team_id, start, end,
+	snprintf(detail, sizeof(detail), "resident %lld team %lld %s..%s %s previous %lld",
+		 (long long)p->resident_id, (long long)p->team_id, start, end, p->status,
 		 (long long)p->previous_id);
 	err = yl_audit(c, action, "contract", eid, detail);
 	if (!err && out)
-		err = load(c, id, out, NULL);
+		err = load(c, id, out);
 	return err;
 }
 
@@ -324,7 +433,7 @@ enum yl_err yl_contract_sign(const struct yl_ctx *c, const struct yl_contract_si
 			     struct yl_contract *out)
 {
 	struct plan p = {0};
-	char end[YL_DATE_LEN];
+	char date[YL_DATE_LEN];
 	enum yl_err err;
 	int64_t inst;
 	int32_t today = yl_clock_today(c->clock);
@@ -345,16 +454,25 @@ enum yl_err yl_contract_sign(const struct yl_ctx *c, const struct yl_contract_si
 	p.team_id = in->team_id;
 	p.secondary_id = in->secondary_id;
 	p.tertiary_id = in->tertiary_id;
+	p.status = "active";
 	p.start = in->has_start ? in->start_date : today;
-	p.end = yl_date_add_years(p.start, years) - 1;
-	if (p.end < today) {
-		yl_date_format(p.end, end);
+	/* A contract covers from its signing (or earlier, when backdated); a later start would be
+	 * an active row not yet in force. Renewals are how a future start is made. */
+	if (p.start > today) {
+		yl_date_format(p.start, date);
 		return yl_diag_set(c->diag, YL_ERR_INVALID, "start_date",
-				   "the contract would end on %s, before today", end);
+				   "start_date %s is after today; a contract starts on signing or earlier",
+				   date);
+	}
+	p.end = term_end(p.start, years);
+	if (p.end < today) {
+		yl_date_format(p.end, date);
+		return yl_diag_set(c->diag, YL_ERR_INVALID, "start_date",
+				   "the contract would end on %s, before today", date);
 	}
 	if ((err = check_no_active(c, p.resident_id, 0)) ||
 	    (err = check_capacity(c, p.team_id, 0)) ||
-	    (err = expire_stale(c, p.resident_id)))
+	    (err = settle(c, p.resident_id)))
 		return err;
 	return insert(c, &p, "sign", out);
 }
@@ -365,7 +483,7 @@ enum yl_err yl_contract_get(const struct yl_ctx *c, int64_t id, struct yl_contra
 
 	if (c->actor->role != YL_ROLE_RESIDENT && (err = yl_require_staff_reader(c)))
 		return err;
-	err = load(c, id, out, NULL);
+	err = load(c, id, out);
 	if (!err && c->actor->role == YL_ROLE_RESIDENT && out->resident_id != c->actor->resident_id)
 		err = yl_diag_set(c->diag, YL_ERR_NOT_FOUND, "id", "no contract with id %lld",
 				  (long long)id);
@@ -377,20 +495,34 @@ enum yl_err yl_contract_renew(const struct yl_ctx *c, int64_t id, int term_years
 {
 	struct yl_contract old;
 	struct plan p = {0};
-	const char *raw;
+	const char *next_start;
 	enum yl_err err;
+	int64_t next;
 	int32_t old_end, today = yl_clock_today(c->clock);
 	int years;
+	bool in_force;
 
-	if ((err = load(c, id, &old, &raw)) ||
+	if ((err = load(c, id, &old)) ||
 	    (err = yl_require_institution_staff(c, old.team_institution_id)))
 		return err;
-	if (strcmp(raw, "active") != 0 && strcmp(raw, "expired") != 0)
+	in_force = strcmp(old.status, "active") == 0;
+	if (strcmp(old.status, "scheduled") == 0)
+		return yl_diag_set(c->diag, YL_ERR_CONFLICT, "id",
+				   "contract %lld is scheduled from %s; it can be renewed once it has"
+				   " started", (long long)id, old.start_date);
+	if (!in_force && strcmp(old.status, "expired") != 0)
 		return yl_diag_set(c->diag, YL_ERR_CONFLICT, "id",
 				   "contract %lld is %s; only an active or expired contract can be renewed",
-				   (long long)id, raw);
+				   (long long)id, old.status);
+	if (in_force && (err = pending_renewal(c, old.resident_id, old.id, &next, &next_start)))
+		return err;
+	if (in_force && next)
+		return yl_diag_set(c->diag, YL_ERR_CONFLICT, "id",
+				   "contract %lld is already renewed: contract %lld starts on %s",
+				   (long long)id, (long long)next, next_start);
+	/* An expired contract's resident may have signed anew since. */
 	if ((err = resolve_term(c, term_years, &years)) ||
-	    (err = check_no_active(c, old.resident_id, old.id)) ||
+	    (!in_force && (err = check_no_active(c, old.resident_id, old.id))) ||
 	    (err = check_hospital(c, old.secondary_id, "secondary_id", "secondary")) ||
 	    (err = check_hospital(c, old.tertiary_id, "tertiary_id", "tertiary")) ||
 	    (err = check_capacity(c, old.team_id, old.id)))
@@ -402,28 +534,30 @@ enum yl_err yl_contract_renew(const struct yl_ctx *c, int64_t id, int term_years
 	p.team_id = old.team_id;
 	p.secondary_id = old.secondary_id;
 	p.tertiary_id = old.tertiary_id;
-	p.start = old_end + 1 > today ? old_end + 1 : today;
-	p.end = yl_date_add_years(p.start, years) - 1;
 	p.previous_id = old.id;
-	/* Close the old row first: the unique index allows one 'active' row per resident. */
-	if ((err = close_old(c, old.id, "renewed", NULL)) ||
-	    (err = expire_stale(c, old.resident_id)))
+	/* Still in force: the successor waits for the old end, which keeps covering the resident
+	 * and records nothing until then (settle retires it). Expired: cover resumes today. */
+	p.status = in_force ? "scheduled" : "active";
+	p.start = in_force ? old_end + 1 : today;
+	p.end = term_end(p.start, years);
+	if ((err = settle(c, old.resident_id)) ||
+	    (!in_force && (err = close_old(c, old.id, "renewed", NULL))))
 		return err;
 	return insert(c, &p, "renew", out);
 }
 
-/* YL_ERR_CONFLICT unless old is active today; verb names the refused action. */
-static enum yl_err require_active(const struct yl_ctx *c, const struct yl_contract *old,
-				  const char *verb)
+/* YL_ERR_CONFLICT unless old is active or scheduled today; verb names the refused action. */
+static enum yl_err require_current(const struct yl_ctx *c, const struct yl_contract *old,
+				   const char *verb)
 {
-	if (strcmp(old->status, "active") == 0)
+	if (strcmp(old->status, "active") == 0 || strcmp(old->status, "scheduled") == 0)
 		return YL_OK;
 	if (strcmp(old->status, "expired") == 0)
 		return yl_diag_set(c->diag, YL_ERR_CONFLICT, "id",
 				   "contract %lld expired on %s; it cannot be %s (renew it or sign a"
 				   " new one)", (long long)old->id, old->end_date, verb);
 	return yl_diag_set(c->diag, YL_ERR_CONFLICT, "id",
-			   "contract %lld is %s; only an active contract can be %s",
+			   "contract %lld is %s; only an active or scheduled contract can be %s",
 			   (long long)old->id, old->status, verb);
 }
 
@@ -432,20 +566,33 @@ enum yl_err yl_contract_change(const struct yl_ctx *c, int64_t id,
 {
 	struct yl_contract old;
 	struct plan p = {0};
+	const char *next_start;
 	enum yl_err err;
-	int64_t inst;
+	int64_t inst, next = 0;
 	int32_t start, today = yl_clock_today(c->clock);
+	bool scheduled;
 
-	if ((err = load(c, id, &old, NULL)) ||
+	if ((err = load(c, id, &old)) ||
 	    (err = yl_require_institution_staff(c, old.team_institution_id)) ||
-	    (err = require_active(c, &old, "changed")) ||
-	    (err = check_reason(c, in->reason)))
+	    (err = require_current(c, &old, "changed")))
+		return err;
+	scheduled = strcmp(old.status, "scheduled") == 0;
+	/* Changing the running contract would leave its renewal with the old combination. */
+	if (!scheduled && (err = pending_renewal(c, old.resident_id, old.id, &next, &next_start)))
+		return err;
+	if (next)
+		return yl_diag_set(c->diag, YL_ERR_CONFLICT, "id",
+				   "contract %lld has a scheduled renewal (contract %lld from %s);"
+				   " change the renewal or end it first", (long long)id,
+				   (long long)next, next_start);
+	if ((err = check_reason(c, in->reason)))
 		return err;
 	p.resident_id = old.resident_id;
 	p.team_id = in->team_id ? in->team_id : old.team_id;
 	p.secondary_id = in->secondary_id ? in->secondary_id : old.secondary_id;
 	p.tertiary_id = in->tertiary_id ? in->tertiary_id : old.tertiary_id;
 	p.previous_id = old.id;
+	p.status = scheduled ? "scheduled" : "active";
 	if (p.team_id == old.team_id && p.secondary_id == old.secondary_id &&
 	    p.tertiary_id == old.tertiary_id)
 		return yl_diag_set(c->diag, YL_ERR_INVALID, NULL,
@@ -462,26 +609,44 @@ enum yl_err yl_contract_change(const struct yl_ctx *c, int64_t id,
 				   (long long)id);
 	/* A renewal not yet begun keeps its own start date. */
 	p.start = start > today ? start : today;
-	if ((err = close_old(c, old.id, "changed", in->reason)))
+	if ((err = settle(c, old.resident_id)) ||
+	    (err = close_old(c, old.id, "changed", in->reason)))
 		return err;
 	return insert(c, &p, "change", out);
+}
+
+static enum yl_err end_one(const struct yl_ctx *c, int64_t id, const char *reason)
+{
+	enum yl_err err = close_old(c, id, "ended", reason);
+
+	return err ? err
+		   : yl_audit(c, "end", "contract",
+			      yl_arena_printf(c->arena, "%lld", (long long)id), reason);
 }
 
 enum yl_err yl_contract_end(const struct yl_ctx *c, int64_t id, const char *reason,
 			    struct yl_contract *out)
 {
 	struct yl_contract old;
+	const char *next_start;
 	enum yl_err err;
+	int64_t next = 0;
 
-	if ((err = load(c, id, &old, NULL)) ||
+	if ((err = load(c, id, &old)) ||
 	    (err = yl_require_institution_staff(c, old.team_institution_id)) ||
-	    (err = require_active(c, &old, "ended")) ||
-	    (err = check_reason(c, reason)) ||
-	    (err = close_old(c, id, "ended", reason)) ||
-	    (err = yl_audit(c, "end", "contract", yl_arena_printf(c->arena, "%lld", (long long)id),
-			    reason)))
+	    (err = require_current(c, &old, "ended")) ||
+	    (err = check_reason(c, reason)))
 		return err;
-	return out ? load(c, id, out, NULL) : YL_OK;
+	/* Ending a scheduled renewal cancels only it: the running contract stays. Ending the
+	 * running one takes its renewal with it, or the resident would be signed again later
+	 * without a contract in between. */
+	if (strcmp(old.status, "active") == 0 &&
+	    (err = pending_renewal(c, old.resident_id, old.id, &next, &next_start)))
+		return err;
+	if ((err = settle(c, old.resident_id)) || (err = end_one(c, id, reason)) ||
+	    (next && (err = end_one(c, next, reason))))
+		return err;
+	return out ? load(c, id, out) : YL_OK;
 }
 
 /* One bound value of the list query, which is assembled from the filters given so each
@@ -495,12 +660,12 @@ enum yl_err yl_contract_list(const struct yl_ctx *c, const struct yl_contract_fi
 			     struct yl_contract **items, int *n, bool *more)
 {
 	struct yl_buf sql = YL_BUF_INIT;
-	struct bind b[8];
+	struct bind b[12];
 	char today[YL_DATE_LEN], until[YL_DATE_LEN];
 	struct yl_stmt *st;
 	enum yl_err err;
-	bool row, known = false;
 	int nb = 0;
+	bool known = false;
 	int64_t resident_id = f->resident_id;
 
 	if (c->actor->role == YL_ROLE_RESIDENT) {
@@ -515,9 +680,10 @@ enum yl_err yl_contract_list(const struct yl_ctx *c, const struct yl_contract_fi
 		known = known || strcmp(statuses[i], f->status) == 0;
 	if (f->status && !known)
 		return yl_diag_set(c->diag, YL_ERR_INVALID, "status",
-				   "status must be active, expired, renewed, changed or ended");
+				   "status must be active, scheduled, expired, renewed, changed or ended");
 	today_str(c, today);
 	yl_buf_adds(&sql, "SELECT " K_COLS K_FROM " WHERE k.id > ?");
+	b[nb++] = (struct bind){today, 0};
 	b[nb++] = (struct bind){NULL, f->after};
 	if (resident_id) {
 		yl_buf_adds(&sql, " AND k.resident_id = ?");
@@ -527,19 +693,34 @@ enum yl_err yl_contract_list(const struct yl_ctx *c, const struct yl_contract_fi
 		yl_buf_adds(&sql, " AND k.team_id = ?");
 		b[nb++] = (struct bind){NULL, f->team_id};
 	}
+	/* The derived statuses, as derive_status computes them. */
 	if (f->status && strcmp(f->status, "active") == 0) {
-		yl_buf_adds(&sql, " AND k.status = 'active' AND k.end_date >= ?");
+		yl_buf_adds(&sql, " AND " YL_CONTRACT_IN_FORCE);
+		b[nb++] = (struct bind){today, 0};
+		b[nb++] = (struct bind){today, 0};
+	} else if (f->status && strcmp(f->status, "scheduled") == 0) {
+		yl_buf_adds(&sql, " AND k.status = 'scheduled' AND k.start_date > ?");
 		b[nb++] = (struct bind){today, 0};
 	} else if (f->status && strcmp(f->status, "expired") == 0) {
-		yl_buf_adds(&sql, " AND (k.status = 'expired' OR (k.status = 'active' AND k.end_date < ?))");
+		yl_buf_adds(&sql, " AND (k.status = 'expired' OR (k.status IN ('active','scheduled')"
+				  " AND k.end_date < ? AND NOT " K_SUCCEEDED "))");
+		b[nb++] = (struct bind){today, 0};
+		b[nb++] = (struct bind){today, 0};
+	} else if (f->status && strcmp(f->status, "renewed") == 0) {
+		yl_buf_adds(&sql, " AND (k.status = 'renewed' OR (k.status = 'active' AND "
+				  K_SUCCEEDED "))");
 		b[nb++] = (struct bind){today, 0};
 	} else if (f->status) {
 		yl_buf_adds(&sql, " AND k.status = ?");
 		b[nb++] = (struct bind){f->status, 0};
 	}
 	if (f->expiring_within >= 0) {
+		/* Already renewed (a scheduled successor waits) is not expiring. */
 		yl_date_format(yl_clock_today(c->clock) + (int32_t)f->expiring_within, until);
-		yl_buf_adds(&sql, " AND k.status = 'active' AND k.end_date >= ? AND k.end_date <= ?");
+		yl_buf_adds(&sql, " AND " YL_CONTRACT_IN_FORCE " AND k.end_date <= ? AND NOT EXISTS"
+				  " (SELECT 1 FROM contracts s WHERE s.resident_id = k.resident_id"
+				  " AND s.status = 'scheduled' AND s.id <> k.id)");
+		b[nb++] = (struct bind){today, 0};
 		b[nb++] = (struct bind){today, 0};
 		b[nb++] = (struct bind){until, 0};
 	}
@@ -555,16 +736,6 @@ enum yl_err yl_contract_list(const struct yl_ctx *c, const struct yl_contract_fi
 		else
 			yl_stmt_bind_int(st, i + 1, b[i].i);
 	}
-	*items = yl_arena_alloc(c->arena, sizeof(**items) * (size_t)(f->limit + 1));
-	*n = 0;
-	*more = false;
-	while (!(err = yl_stmt_step(st, &row, c->diag)) && row) {
-		if (*n == f->limit) {
-			*more = true;
-			break;
-		}
-		read_row(c, st, today, &(*items)[(*n)++]);
-	}
-	yl_stmt_reset(st);
+	err = yl_rows_page(c, st, read_row, sizeof(**items), f->limit, items, n, more);
 	return err;
 }

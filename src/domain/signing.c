@@ -1,7 +1,8 @@
 /* signing.c - signing rates by area and key population. One aggregate query walks the
  * residents of the area once (index residents_area, as a code range so it works without LIKE
- * optimisations), probes contracts_one_active per resident, and groups by home area code so
- * the child areas come out of the same pass; tag and age splits are CASE sums. Age groups are turned into birth-date bounds computed in C with
+ * optimisations), probes the resident's contracts (contracts_resident) for the one in force,
+ * and groups by home area code so the child areas come out of the same pass; tag and age
+ * splits are CASE sums. Age groups are turned into birth-date bounds computed in C with
  * yl_age_on, so they agree exactly with yl_tag_derived; no SQL date functions are used.
  */
 #include "domain/signing.h"
@@ -11,6 +12,7 @@
 
 #include "base/buf.h"
 #include "domain/area.h"
+#include "domain/contract.h"
 #include "domain/institution.h"
 #include "domain/population.h"
 
@@ -33,9 +35,10 @@ static void set_rate(struct yl_signing_count *k)
 }
 
 /* Builds the aggregate query; its parameters are, in order: each age bound as documented
- * below, then today (contracts), then the area range [lo, hi). The LEFT JOIN yields one row
- * per resident because contracts_one_active allows one 'active' row per resident; a join (not
- * a correlated EXISTS, which SQLite re-evaluates for every reference) keeps it one probe. */
+ * below, then today twice (YL_CONTRACT_IN_FORCE), then the area range [lo, hi). The LEFT JOIN
+ * yields one row per resident because at most one contract of a resident is in force on a day
+ * (contract.h); a join (not a correlated EXISTS, which SQLite re-evaluates for every
+ * reference) keeps it one probe. */
 static void build_sql(struct yl_buf *sql, const unsigned *tags, int ntags)
 {
 	yl_buf_adds(sql, "SELECT r.home_area_code, count(*), count(k.id)");
@@ -59,7 +62,7 @@ static void build_sql(struct yl_buf *sql, const unsigned *tags, int ntags)
 		yl_buf_addf(sql, ", count(CASE WHEN %s THEN k.id END)", cond);
 	}
 	yl_buf_adds(sql, " FROM residents r LEFT JOIN contracts k ON k.resident_id = r.id"
-			 " AND k.status = 'active' AND k.end_date >= ?"
+			 " AND " YL_CONTRACT_IN_FORCE
 			 " WHERE r.home_area_code >= ? AND r.home_area_code < ?"
 			 " GROUP BY r.home_area_code");
 }
@@ -145,7 +148,7 @@ static enum yl_err count_areas(const struct yl_ctx *c, struct yl_signing *out)
 			}
 		}
 	}
-	yl_stmt_bind_text(st, p++, out->on);
+	p = yl_contract_bind_day(st, p, out->on);
 	yl_stmt_bind_text(st, p++, lo);
 	yl_stmt_bind_text(st, p++, hi);
 	while (!(err = yl_stmt_step(st, &row, c->diag)) && row) {

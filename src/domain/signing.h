@@ -2,8 +2,8 @@
  * key population (重点人群), as the reform's assessment indicators ask.
  *
  * Counts are exact (aggregate SQL over every resident, no sampling). A resident counts as
- * signed when they hold an active contract that has not passed its end date on the caller's
- * today. A rate is only defined when the population is not empty: has_rate says so, and faces
+ * signed when they hold a contract in force on the caller's today (YL_CONTRACT_IN_FORCE:
+ * started, not past its end date, not ended). A rate is only defined when the population is not empty: has_rate says so, and faces
  * print null rather than 0 when it is false.
  */
 #ifndef YL_DOMAIN_SIGNING_H

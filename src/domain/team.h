@@ -31,7 +31,7 @@ struct yl_team {
 	/* output only: */
 	struct yl_team_member *members; /* leader first, then by practitioner id */
 	int nmembers;
-	int64_t active_contracts; /* active contracts not past their end date, today */
+	int64_t active_contracts; /* the team's load today: see yl_team_load */
 	int64_t created_at;
 };
 
@@ -65,8 +65,10 @@ struct yl_team_filter {
 enum yl_err yl_team_list(const struct yl_ctx *c, const struct yl_team_filter *f,
 			 struct yl_team **items, int *n, bool *more);
 
-/* Active contracts of team_id on the caller's today (status active, end date not passed),
- * not counting contract exclude_id (0: none). The one definition of a team's load. */
+/* The team's load on the caller's today: residents with a contract of the team in force
+ * (YL_CONTRACT_IN_FORCE) or scheduled (an early renewal holds its place), each counted once,
+ * leaving out the holder of contract exclude_id (0: none). The one definition of a team's
+ * load, used for capacity. */
 enum yl_err yl_team_load(const struct yl_ctx *c, int64_t team_id, int64_t exclude_id,
 			 int64_t *out);
 
@@ -81,7 +83,7 @@ struct yl_team_resident {
 	const char *end_date;
 };
 
-/* Residents holding an active contract with team_id today, in resident id order after
+/* Residents holding a contract with team_id in force today, in resident id order after
  * `after`, at most limit (1..1000). Readable by admin, regulator and insurer, and by
  * institution_admin and doctor of the team's institution (personal data); YL_ERR_FORBIDDEN
  * otherwise, YL_ERR_NOT_FOUND for an unknown team. Results arena-owned. */

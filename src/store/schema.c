@@ -117,7 +117,8 @@ static const char *const v1_registry[] = {
 	" tertiary_id INTEGER NOT NULL REFERENCES institutions(id),"
 	" start_date TEXT NOT NULL CHECK (length(start_date) = 10),"
 	" end_date TEXT NOT NULL CHECK (end_date >= start_date),"
-	" status TEXT NOT NULL CHECK (status IN ('active','renewed','changed','ended','expired')),"
+	" status TEXT NOT NULL CHECK (status IN ('active','scheduled','renewed','changed','ended',"
+	"  'expired')),"
 	" end_reason TEXT,"
 	" ended_on TEXT,"
 	" previous_id INTEGER REFERENCES contracts(id),"
@@ -125,7 +126,9 @@ static const char *const v1_registry[] = {
 	" updated_at BIGINT NOT NULL,"
 	" CHECK (status <> 'ended' OR (end_reason IS NOT NULL AND ended_on IS NOT NULL)));",
 	"CREATE UNIQUE INDEX contracts_one_active ON contracts(resident_id) WHERE status = 'active';",
-	"CREATE INDEX contracts_team ON contracts(team_id, status, end_date);",
+	"CREATE UNIQUE INDEX contracts_one_scheduled ON contracts(resident_id)"
+	" WHERE status = 'scheduled';",
+	"CREATE INDEX contracts_team ON contracts(team_id, status, end_date, start_date, resident_id);",
 	"CREATE INDEX contracts_end ON contracts(status, end_date);",
 	"CREATE INDEX contracts_resident ON contracts(resident_id);",
 

@@ -220,6 +220,13 @@ static void test_contract_lifecycle(void **state)
 		 "\"secondary_id\":2,\"tertiary_id\":1,\"start_date\":\"2026-02-30\"}", (long long)r2);
 	expect(&r, 422, "invalid");
 	r = post("/api/v1/contracts", S.admin_token, "{\"resident_id\":%lld,\"team_id\":1,"
+		 "\"secondary_id\":2,\"tertiary_id\":1,\"start_date\":\"2026-03-16\"}", (long long)r2);
+	assert_int_equal(r.status, 422); /* no start after today */
+	assert_string_equal(ylt_err_code(&r), "invalid");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(r.json, "error"),
+							      "field")), "start_date");
+	ylt_resp_free(&r);
+	r = post("/api/v1/contracts", S.admin_token, "{\"resident_id\":%lld,\"team_id\":1,"
 		 "\"secondary_id\":2}", (long long)r2);
 	expect(&r, 422, "missing_field");
 	r = post("/api/v1/contracts", S.admin_token, "{\"resident_id\":%lld,\"team_id\":9,"
@@ -259,7 +266,7 @@ static void test_contract_lifecycle(void **state)
 	r = ylt_http(&S, "GET", "/api/v1/teams/1/residents", doctor4, NULL);
 	expect(&r, 403, "forbidden");
 
-	/* renew, change, end */
+	/* renew, change, end: k1 is in force, so its renewal k3 waits for 2027-03-15 */
 	snprintf(path, sizeof(path), "/api/v1/contracts/%lld/renew", (long long)k1);
 	r = ylt_http(&S, "POST", path, doctor4, "{}");
 	expect(&r, 403, "forbidden");
@@ -268,27 +275,64 @@ static void test_contract_lifecycle(void **state)
 	r = ylt_http(&S, "POST", path, doctor3, NULL); /* no body: default term */
 	assert_int_equal(r.status, 201);
 	assert_string_equal(str(&r, "start_date"), "2027-03-15");
+	assert_string_equal(str(&r, "end_date"), "2028-03-14");
+	assert_string_equal(str(&r, "status"), "scheduled");
 	assert_int_equal(ylt_json_int(&r, "previous_id"), k1);
 	k3 = ylt_json_int(&r, "id");
 	ylt_resp_free(&r);
 	r = ylt_http(&S, "POST", path, doctor3, "{}");
-	expect(&r, 409, "conflict");
+	expect(&r, 409, "conflict"); /* already renewed */
+	snprintf(path, sizeof(path), "/api/v1/contracts/%lld", (long long)k1);
+	r = ylt_http(&S, "GET", path, doctor3, NULL);
+	assert_string_equal(str(&r, "status"), "active"); /* until its end date */
+	ylt_resp_free(&r);
+	r = ylt_http(&S, "GET", "/api/v1/contracts?status=scheduled", S.admin_token, NULL);
+	assert_int_equal(json_array_size(json_object_get(r.json, "data")), 1);
+	ylt_resp_free(&r);
+	r = ylt_http(&S, "GET", "/api/v1/teams/1", S.admin_token, NULL);
+	assert_int_equal(ylt_json_int(&r, "active_contracts"), 2); /* r1 holds one place */
+	ylt_resp_free(&r);
+	snprintf(path, sizeof(path), "/api/v1/contracts/%lld/change", (long long)k1);
+	sql("INSERT INTO institutions(code, name, level, kind, area_code, beds, created_at)"
+	    " VALUES ('H-2', 'second district', 'secondary', 'general', '440106', 10, 0)");
+	r = ylt_http(&S, "POST", path, doctor3, "{\"secondary_id\":6,\"reason\":\"nearer\"}");
+	assert_int_equal(r.status, 409); /* change the renewal or end it first */
+	assert_string_equal(ylt_err_code(&r), "conflict");
+	assert_non_null(strstr(r.body, "change the renewal or end it first"));
+	ylt_resp_free(&r);
 
 	snprintf(path, sizeof(path), "/api/v1/contracts/%lld/change", (long long)k3);
 	r = ylt_http(&S, "POST", path, doctor3, "{\"tertiary_id\":2,\"reason\":\"x\"}");
 	expect(&r, 422, "wrong_level");
 	r = ylt_http(&S, "POST", path, doctor3, "{\"secondary_id\":2}");
 	expect(&r, 422, "missing_field");
-	sql("INSERT INTO institutions(code, name, level, kind, area_code, beds, created_at)"
-	    " VALUES ('H-2', 'second district', 'secondary', 'general', '440106', 10, 0)");
 	r = ylt_http(&S, "POST", path, doctor3, "{\"secondary_id\":6,\"reason\":\"nearer\"}");
 	assert_int_equal(r.status, 201);
 	assert_int_equal(ylt_json_int(&r, "secondary_id"), 6);
 	assert_int_equal(ylt_json_int(&r, "previous_id"), k3);
+	assert_string_equal(str(&r, "status"), "scheduled");
+	assert_string_equal(str(&r, "start_date"), "2027-03-15");
 	k3 = ylt_json_int(&r, "id");
 	ylt_resp_free(&r);
 
+	/* ending the renewal cancels only it */
 	snprintf(path, sizeof(path), "/api/v1/contracts/%lld/end", (long long)k3);
+	r = ylt_http(&S, "POST", path, doctor3, "{\"reason\":\"changed her mind\"}");
+	assert_int_equal(r.status, 200);
+	assert_string_equal(str(&r, "status"), "ended");
+	ylt_resp_free(&r);
+	snprintf(path, sizeof(path), "/api/v1/contracts/%lld", (long long)k1);
+	r = ylt_http(&S, "GET", path, doctor3, NULL);
+	assert_string_equal(str(&r, "status"), "active");
+	ylt_resp_free(&r);
+
+	/* renewed again, then the running contract ended: both end */
+	snprintf(path, sizeof(path), "/api/v1/contracts/%lld/renew", (long long)k1);
+	r = ylt_http(&S, "POST", path, doctor3, "{}");
+	assert_int_equal(r.status, 201);
+	k3 = ylt_json_int(&r, "id");
+	ylt_resp_free(&r);
+	snprintf(path, sizeof(path), "/api/v1/contracts/%lld/end", (long long)k1);
 	r = ylt_http(&S, "POST", path, doctor3, "{}");
 	expect(&r, 422, "missing_field");
 	r = ylt_http(&S, "POST", path, doctor3, "{\"reason\":\"moved away\"}");
@@ -297,6 +341,12 @@ static void test_contract_lifecycle(void **state)
 	assert_string_equal(str(&r, "ended_on"), "2026-03-15");
 	assert_string_equal(str(&r, "end_reason"), "moved away");
 	ylt_resp_free(&r);
+	snprintf(path, sizeof(path), "/api/v1/contracts/%lld", (long long)k3);
+	r = ylt_http(&S, "GET", path, doctor3, NULL);
+	assert_string_equal(str(&r, "status"), "ended");
+	assert_string_equal(str(&r, "end_reason"), "moved away");
+	ylt_resp_free(&r);
+	snprintf(path, sizeof(path), "/api/v1/contracts/%lld/end", (long long)k1);
 	r = ylt_http(&S, "POST", path, doctor3, "{\"reason\":\"again\"}");
 	expect(&r, 409, "conflict");
 	r = ylt_http(&S, "POST", "/api/v1/contracts/999/end", S.admin_token, "{\"reason\":\"x\"}");
@@ -308,26 +358,24 @@ static void test_contract_lifecycle(void **state)
 	r = ylt_http(&S, "DELETE", "/api/v1/contracts/1", S.admin_token, NULL);
 	expect(&r, 405, "method_not_allowed");
 
-	/* history of r1: renewed, changed, ended */
+	/* history of r1: the running contract and its renewals, all ended or changed */
 	snprintf(path, sizeof(path), "/api/v1/contracts?resident_id=%lld", (long long)r1);
 	r = ylt_http(&S, "GET", path, S.admin_token, NULL);
 	assert_int_equal(r.status, 200);
 	{
+		static const char *const want[] = {"ended", "changed", "ended", "ended"};
 		json_t *d = json_object_get(r.json, "data");
-		assert_int_equal(json_array_size(d), 3);
-		assert_string_equal(json_string_value(json_object_get(json_array_get(d, 0), "status")),
-				    "renewed");
-		assert_string_equal(json_string_value(json_object_get(json_array_get(d, 1), "status")),
-				    "changed");
-		assert_string_equal(json_string_value(json_object_get(json_array_get(d, 2), "status")),
-				    "ended");
+		assert_int_equal(json_array_size(d), 4);
+		for (size_t i = 0; i < 4; i++)
+			assert_string_equal(json_string_value(json_object_get(json_array_get(d, i),
+									     "status")), want[i]);
 	}
 	ylt_resp_free(&r);
 
 	/* the resident sees their own history only */
 	r = ylt_http(&S, "GET", "/api/v1/contracts", resident1, NULL);
 	assert_int_equal(r.status, 200);
-	assert_int_equal(json_array_size(json_object_get(r.json, "data")), 3);
+	assert_int_equal(json_array_size(json_object_get(r.json, "data")), 4);
 	ylt_resp_free(&r);
 	snprintf(path, sizeof(path), "/api/v1/contracts?resident_id=%lld", (long long)r2);
 	r = ylt_http(&S, "GET", path, resident1, NULL);

@@ -1,5 +1,6 @@
-/* Domain: "1+1+1" contracts - every signing rule and its error, capacity with a team of two,
- * expiry by the clock, the renew/change/end chains and the history they leave, the list
+/* Domain: "1+1+1" contracts - every signing rule and its error (no future start, terms across
+ * 29 February), capacity with a team of two, expiry by the clock, the renew/change/end chains
+ * and the history they leave, early renewals (scheduled, settled when they start), the list
  * filters, and an unchanged database after each refusal. */
 #include "yltest.h"
 
@@ -186,13 +187,14 @@ static void test_sign_dates_and_defaults(void **state)
 	assert_int_equal(got.secondary_id, 2);
 	assert_int_equal(got.tertiary_id, 1);
 
+	/* a backdated start (a future one is refused: test_sign_rules) */
 	in = sign_in(add_resident(), team_b);
 	in.term_years = 3;
 	in.has_start = true;
-	assert_true(yl_date_parse("2026-04-01", &in.start_date));
+	assert_true(yl_date_parse("2026-01-01", &in.start_date));
 	assert_int_equal(run_sign(&in, &out), YL_OK);
-	assert_string_equal(out.start_date, "2026-04-01");
-	assert_string_equal(out.end_date, "2029-03-31");
+	assert_string_equal(out.start_date, "2026-01-01");
+	assert_string_equal(out.end_date, "2028-12-31");
 
 	/* the default term follows the setting */
 	sql("UPDATE settings SET value = '2' WHERE key = 'contract_term_years'");
@@ -201,12 +203,29 @@ static void test_sign_dates_and_defaults(void **state)
 	assert_string_equal(out.end_date, "2028-03-14");
 	sql("UPDATE settings SET value = '1' WHERE key = 'contract_term_years'");
 
-	/* a leap day start: 2028-02-29 + 1 year is 2029-02-28, less a day */
+	/* a leap day start: 2028-02-29 + 1 year is 2029-03-01 (no 29 February in 2029), so the
+	 * term ends 2029-02-28; to a leap year it stays 29 February */
+	at("2028-02-29");
+	in = sign_in(add_resident(), team_b);
+	assert_int_equal(run_sign(&in, &out), YL_OK);
+	assert_string_equal(out.start_date, "2028-02-29");
+	assert_string_equal(out.end_date, "2029-02-28");
+	in = sign_in(add_resident(), team_b);
+	in.term_years = 4;
+	assert_int_equal(run_sign(&in, &out), YL_OK);
+	assert_string_equal(out.end_date, "2032-02-28");
+	in = sign_in(add_resident(), team_b);
+	in.term_years = 2;
+	assert_int_equal(run_sign(&in, &out), YL_OK);
+	assert_string_equal(out.end_date, "2030-02-28");
+	/* backdated to a leap day: covered up to and including 2025-02-28 */
+	at("2025-02-28");
 	in = sign_in(add_resident(), team_b);
 	in.has_start = true;
-	assert_true(yl_date_parse("2028-02-29", &in.start_date));
+	assert_true(yl_date_parse("2024-02-29", &in.start_date));
 	assert_int_equal(run_sign(&in, &out), YL_OK);
-	assert_string_equal(out.end_date, "2029-02-27");
+	assert_string_equal(out.end_date, "2025-02-28");
+	now();
 }
 
 static void test_sign_rules(void **state)
@@ -244,6 +263,15 @@ static void test_sign_rules(void **state)
 	in.has_start = true;
 	assert_true(yl_date_parse("2025-03-01", &in.start_date)); /* would end 2026-02-28 */
 	refused(&in, YL_ERR_INVALID, "start_date");
+	/* no start after today: a contract covers from its signing (renewals wait instead) */
+	assert_true(yl_date_parse("2026-03-16", &in.start_date));
+	refused(&in, YL_ERR_INVALID, "start_date");
+	assert_non_null(strstr(T.diag.message, "after today"));
+	assert_true(yl_date_parse("2027-01-01", &in.start_date));
+	refused(&in, YL_ERR_INVALID, "start_date");
+	assert_true(yl_date_parse("2026-03-15", &in.start_date)); /* today is fine */
+	assert_int_equal(yl_contract_sign(&T.ctx, &in, NULL), YL_OK);
+	assert_int_equal(yl_contract_end(&T.ctx, last_id("contracts"), "test over", NULL), YL_OK);
 
 	/* one active contract per resident */
 	must_sign(r, team_b);
@@ -328,45 +356,90 @@ static void test_capacity_and_expiry(void **state)
 	assert_int_equal(load_of(team_a), 2);
 }
 
+/* The status as stored, which reads never rewrite (only writes settle). */
+static const char *stored(int64_t id)
+{
+	static char out[16];
+	struct yl_stmt *st;
+	bool row;
+
+	assert_int_equal(yl_store_prepare(T.store, "SELECT status FROM contracts WHERE id = ?", &st,
+					  &T.diag), YL_OK);
+	yl_stmt_bind_int(st, 1, id);
+	assert_int_equal(yl_stmt_step(st, &row, &T.diag), YL_OK);
+	assert_true(row);
+	snprintf(out, sizeof(out), "%s", yl_stmt_text(st, 0));
+	yl_stmt_reset(st);
+	return out;
+}
+
+static const char *status_of(int64_t id)
+{
+	static char out[16];
+	struct yl_contract k;
+
+	assert_int_equal(yl_contract_get(&T.ctx, id, &k), YL_OK);
+	snprintf(out, sizeof(out), "%s", k.status);
+	return out;
+}
+
 static void test_renew(void **state)
 {
+	struct yl_contract_sign in;
 	struct yl_contract out, got;
 	struct counts before;
-	int64_t r = add_resident(), first, old, r2 = add_resident();
+	int64_t r = add_resident(), first, old, r2 = add_resident(), load, own;
 	(void)state;
 
+	/* renewing a contract in force: the successor waits for the old end, the old one keeps
+	 * covering the resident (it used to become renewed at once, leaving a gap until the
+	 * successor's start) */
 	first = must_sign(r, team_b);
+	load = load_of(team_b);
 	assert_int_equal(yl_contract_renew(&T.ctx, first, 2, &out), YL_OK);
 	assert_string_equal(out.start_date, "2027-03-15"); /* the day after the old end */
 	assert_string_equal(out.end_date, "2029-03-14");
-	assert_string_equal(out.status, "active");
+	assert_string_equal(out.status, "scheduled");
 	assert_int_equal(out.previous_id, first);
 	assert_int_equal(yl_contract_get(&T.ctx, first, &got), YL_OK);
-	assert_string_equal(got.status, "renewed");
-	assert_int_equal(load_of(team_b) >= 1, 1);
+	assert_string_equal(got.status, "active");
+	assert_null(got.end_reason);
+	assert_null(got.ended_on);
+	assert_string_equal(stored(first), "active");
+	assert_string_equal(stored(out.id), "scheduled");
+	assert_int_equal(load_of(team_b), load); /* one resident, one place */
 
 	before = counts();
 	assert_int_equal(yl_contract_renew(&T.ctx, first, 0, NULL), YL_ERR_CONFLICT);
-	assert_non_null(strstr(T.diag.message, "renewed"));
-	assert_int_equal(yl_contract_renew(&T.ctx, out.id, 9, NULL), YL_ERR_INVALID);
+	assert_non_null(strstr(T.diag.message, "already renewed"));
+	assert_int_equal(yl_contract_renew(&T.ctx, out.id, 0, NULL), YL_ERR_CONFLICT);
+	assert_non_null(strstr(T.diag.message, "scheduled"));
 	assert_int_equal(yl_contract_renew(&T.ctx, 9999, 0, NULL), YL_ERR_NOT_FOUND);
 	T.actor.role = YL_ROLE_DOCTOR;
 	T.actor.institution_id = 3;
-	assert_int_equal(yl_contract_renew(&T.ctx, out.id, 0, NULL), YL_ERR_FORBIDDEN);
+	assert_int_equal(yl_contract_renew(&T.ctx, first, 0, NULL), YL_ERR_FORBIDDEN);
 	T.actor.role = YL_ROLE_ADMIN;
 	T.actor.institution_id = 0;
+	/* neither the running contract nor the renewal lets the resident sign again */
+	in = sign_in(r, team_b);
+	refused(&in, YL_ERR_ACTIVE_CONTRACT, "resident_id");
 	same_counts(before);
 
-	/* a just-expired contract renews from today */
+	/* a just-expired contract renews from today, and becomes renewed at once */
 	at("2025-03-01");
 	old = must_sign(r2, team_b);
 	now();
+	before = counts();
+	assert_int_equal(yl_contract_renew(&T.ctx, old, 9, NULL), YL_ERR_INVALID);
+	same_counts(before);
 	assert_int_equal(yl_contract_renew(&T.ctx, old, 0, &out), YL_OK);
 	assert_string_equal(out.start_date, "2026-03-15");
 	assert_string_equal(out.end_date, "2027-03-14");
+	assert_string_equal(out.status, "active");
 	assert_int_equal(out.previous_id, old);
 	assert_int_equal(yl_contract_get(&T.ctx, old, &got), YL_OK);
 	assert_string_equal(got.status, "renewed");
+	assert_string_equal(stored(old), "renewed");
 
 	/* an expired contract of a resident who has signed anew cannot be renewed */
 	r = add_resident();
@@ -383,11 +456,108 @@ static void test_renew(void **state)
 	at("2025-03-01");
 	old = must_sign(r, team_full);
 	now();
-	must_sign(add_resident(), team_full); /* takes the only place */
+	own = must_sign(add_resident(), team_full); /* takes the only place */
 	before = counts();
 	assert_int_equal(yl_contract_renew(&T.ctx, old, 0, NULL), YL_ERR_CAPACITY);
 	same_counts(before);
-	assert_int_equal(yl_contract_renew(&T.ctx, old + 1, 0, NULL), YL_OK); /* full, but its own */
+	assert_int_equal(yl_contract_renew(&T.ctx, own, 0, &out), YL_OK); /* full, but its own */
+	assert_string_equal(out.status, "scheduled");
+	assert_int_equal(load_of(team_full), 1);
+}
+
+/* Early renewal: what change, end and sign do while a renewal waits, and the capacity it
+ * holds. */
+static void test_scheduled_renewal(void **state)
+{
+	struct yl_contract_change ch = {0};
+	struct yl_contract_sign in;
+	struct yl_contract out, got;
+	struct counts before;
+	int64_t r = add_resident(), k, s1, s2, s3, t1, t2;
+	char q[400];
+	(void)state;
+
+	t1 = make_team(3, 1);
+	t2 = make_team(3, 1);
+	k = must_sign(r, team_b);
+	assert_int_equal(yl_contract_renew(&T.ctx, k, 0, &out), YL_OK);
+	s1 = out.id;
+
+	/* the running contract cannot change while its renewal waits */
+	ch.reason = "closer to home";
+	ch.secondary_id = 6; /* the second district hospital (test_change_and_end) */
+	before = counts();
+	assert_int_equal(yl_contract_change(&T.ctx, k, &ch, NULL), YL_ERR_CONFLICT);
+	assert_string_equal(T.diag.field, "id");
+	assert_non_null(strstr(T.diag.message, "change the renewal or end it first"));
+	same_counts(before);
+
+	/* the renewal itself can: the new one is scheduled too, with the same dates */
+	assert_int_equal(yl_contract_change(&T.ctx, s1, &ch, &out), YL_OK);
+	s2 = out.id;
+	assert_string_equal(out.status, "scheduled");
+	assert_string_equal(out.start_date, "2027-03-15");
+	assert_string_equal(out.end_date, "2028-03-14");
+	assert_int_equal(out.secondary_id, 6);
+	assert_int_equal(out.previous_id, s1);
+	assert_int_equal(yl_contract_get(&T.ctx, s1, &got), YL_OK);
+	assert_string_equal(got.status, "changed");
+	assert_string_equal(got.end_reason, "closer to home");
+	assert_string_equal(status_of(k), "active");
+
+	/* a scheduled place is promised: the renewal moved to empty team t1 fills it */
+	ch.secondary_id = 0;
+	ch.team_id = t1;
+	assert_int_equal(yl_contract_change(&T.ctx, s2, &ch, &out), YL_OK);
+	s3 = out.id;
+	assert_string_equal(out.status, "scheduled");
+	assert_int_equal(load_of(t1), 1);
+	in = sign_in(add_resident(), t1);
+	refused(&in, YL_ERR_CAPACITY, "team_id");
+	/* and a full team (t2) takes no renewal */
+	must_sign(add_resident(), t2);
+	ch.team_id = t2;
+	before = counts();
+	assert_int_equal(yl_contract_change(&T.ctx, s3, &ch, NULL), YL_ERR_CAPACITY);
+	same_counts(before);
+
+	/* ending the renewal cancels only it; the running contract stays, and may renew again */
+	assert_int_equal(yl_contract_end(&T.ctx, s3, "changed her mind", &got), YL_OK);
+	assert_string_equal(got.status, "ended");
+	assert_string_equal(got.ended_on, "2026-03-15");
+	assert_string_equal(status_of(k), "active");
+	assert_string_equal(stored(k), "active");
+	assert_int_equal(load_of(t1), 0);
+	assert_int_equal(yl_contract_renew(&T.ctx, k, 0, &out), YL_OK);
+	s1 = out.id;
+
+	/* ending the running contract ends its renewal too, with the same reason */
+	before = counts();
+	assert_int_equal(yl_contract_end(&T.ctx, k, "moved away", &got), YL_OK);
+	assert_string_equal(got.status, "ended");
+	assert_int_equal(yl_contract_get(&T.ctx, s1, &got), YL_OK);
+	assert_string_equal(got.status, "ended");
+	assert_string_equal(got.end_reason, "moved away");
+	assert_string_equal(got.ended_on, "2026-03-15");
+	assert_int_equal(ylt_count(&T, "contracts"), before.contracts);
+	assert_int_equal(ylt_count(&T, "audit_log"), before.audits + 2);
+	must_sign(r, team_b); /* nothing left: the resident may sign again */
+
+	/* a scheduled contract alone also blocks signing (one scheduled row per resident) */
+	r = add_resident();
+	snprintf(q, sizeof(q), "INSERT INTO contracts(resident_id, team_id, secondary_id,"
+		 " tertiary_id, start_date, end_date, status, created_at, updated_at) VALUES"
+		 " (%lld, %lld, 2, 1, '2026-04-01', '2027-03-31', 'scheduled', 0, 0)",
+		 (long long)r, (long long)team_b);
+	sql(q);
+	in = sign_in(r, team_b);
+	refused(&in, YL_ERR_ACTIVE_CONTRACT, "resident_id");
+	assert_non_null(strstr(T.diag.message, "scheduled"));
+	snprintf(q, sizeof(q), "INSERT INTO contracts(resident_id, team_id, secondary_id,"
+		 " tertiary_id, start_date, end_date, status, created_at, updated_at) VALUES"
+		 " (%lld, %lld, 2, 1, '2027-04-01', '2028-03-31', 'scheduled', 0, 0)",
+		 (long long)r, (long long)team_b);
+	assert_int_equal(yl_store_exec(T.store, q, &T.diag), YL_ERR_CONFLICT);
 }
 
 static void test_change_and_end(void **state)
@@ -484,14 +654,21 @@ static void test_history_and_filters(void **state)
 	struct yl_contract_filter f = {0};
 	struct yl_contract_change ch = {0};
 	struct yl_contract *items, out;
+	int seen;
 	int64_t r = add_resident(), other = add_resident(), k, other_k, ends_soon, ends_today;
+	int64_t renewed_soon, renewal;
 	int n;
 	bool more;
 	(void)state;
 
-	/* sign, renew, change, end, sign again: five rows of history */
+	/* sign, renew, change, end, sign again: four rows of history. The first contract has
+	 * expired, so its renewal starts today and it becomes renewed at once (an early renewal
+	 * would leave it active: test_scheduled_renewal) */
+	at("2025-03-01");
 	k = must_sign(r, team_b);
+	now();
 	assert_int_equal(yl_contract_renew(&T.ctx, k, 0, &out), YL_OK);
+	assert_string_equal(out.status, "active");
 	ch.team_id = team_full;
 	ch.reason = "switch";
 	assert_int_equal(yl_contract_change(&T.ctx, out.id, &ch, &out), YL_OK);
@@ -544,14 +721,18 @@ static void test_history_and_filters(void **state)
 	T.actor.role = YL_ROLE_ADMIN;
 	T.actor.resident_id = 0;
 
-	/* expiring_within: active contracts ending between today and today+N */
+	/* expiring_within: contracts in force ending between today and today+N, not renewed */
 	at("2025-03-21");
 	ends_soon = must_sign(add_resident(), team_b); /* ends 2026-03-20 */
 	at("2025-03-16");
 	ends_today = must_sign(add_resident(), team_b); /* ends 2026-03-15 */
 	at("2025-03-01");
 	must_sign(add_resident(), team_b); /* ended 2026-02-28: expired, not expiring */
+	at("2025-03-19");
+	renewed_soon = must_sign(add_resident(), team_b); /* ends 2026-03-18 */
 	now();
+	assert_int_equal(yl_contract_renew(&T.ctx, renewed_soon, 0, &out), YL_OK);
+	renewal = out.id; /* scheduled from 2026-03-19: already renewed, not expiring */
 	memset(&f, 0, sizeof(f));
 	f.limit = 100;
 	f.expiring_within = 10;
@@ -581,14 +762,127 @@ static void test_history_and_filters(void **state)
 	}
 	f.status = "active";
 	assert_int_equal(yl_contract_list(&T.ctx, &f, &items, &n, &more), YL_OK);
+	seen = 0;
 	for (int i = 0; i < n; i++) {
 		assert_string_equal(items[i].status, "active");
+		assert_true(strcmp(items[i].start_date, "2026-03-15") <= 0);
 		assert_true(strcmp(items[i].end_date, "2026-03-15") >= 0);
 		assert_int_equal(items[i].team_id, team_b);
+		assert_true(items[i].id != renewal);
+		seen += items[i].id == renewed_soon;
+	}
+	assert_int_equal(seen, 1); /* renewed early, still running */
+	f.status = "scheduled";
+	assert_int_equal(yl_contract_list(&T.ctx, &f, &items, &n, &more), YL_OK);
+	seen = 0;
+	for (int i = 0; i < n; i++) {
+		assert_string_equal(items[i].status, "scheduled");
+		assert_true(strcmp(items[i].start_date, "2026-03-15") > 0);
+		seen += items[i].id == renewal;
+	}
+	assert_int_equal(seen, 1);
+	f.status = "renewed";
+	assert_int_equal(yl_contract_list(&T.ctx, &f, &items, &n, &more), YL_OK);
+	for (int i = 0; i < n; i++) {
+		assert_string_equal(items[i].status, "renewed");
+		assert_true(items[i].id != renewed_soon);
 	}
 	T.actor.role = YL_ROLE_NONE;
 	assert_int_equal(yl_contract_list(&T.ctx, &f, &items, &n, &more), YL_ERR_FORBIDDEN);
 	T.actor.role = YL_ROLE_ADMIN;
+}
+
+/* Days pass over an early renewal: reads derive the day's statuses without writing, the next
+ * write touching the resident settles them. Runs last: it moves the clock years ahead. */
+static void test_settling(void **state)
+{
+	struct yl_contract_filter f = {0};
+	struct yl_contract_change ch = {0};
+	struct yl_contract_sign in;
+	struct yl_contract *items, out;
+	int64_t r = add_resident(), r2 = add_resident(), k, s, k2, s2, c;
+	int n;
+	bool more;
+	(void)state;
+
+	k = must_sign(r, team_b);                        /* 2026-03-15 .. 2027-03-14 */
+	assert_int_equal(yl_contract_renew(&T.ctx, k, 0, &out), YL_OK);
+	s = out.id;                                      /* 2027-03-15 .. 2028-03-14 */
+	f.resident_id = r;
+	f.expiring_within = -1;
+	f.limit = 10;
+
+	/* the old contract's last day: it is in force, the renewal still waits */
+	at("2027-03-14");
+	assert_string_equal(status_of(k), "active");
+	assert_string_equal(status_of(s), "scheduled");
+	f.expiring_within = 0;
+	assert_int_equal(yl_contract_list(&T.ctx, &f, &items, &n, &more), YL_OK);
+	assert_int_equal(n, 0); /* renewed: not expiring */
+	f.expiring_within = -1;
+
+	/* the renewal's first day: derived at once, stored as they were */
+	at("2027-03-15");
+	assert_string_equal(status_of(k), "renewed");
+	assert_string_equal(status_of(s), "active");
+	assert_string_equal(stored(k), "active");
+	assert_string_equal(stored(s), "scheduled");
+	f.status = "renewed";
+	assert_int_equal(yl_contract_list(&T.ctx, &f, &items, &n, &more), YL_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(items[0].id, k);
+	f.status = "active";
+	assert_int_equal(yl_contract_list(&T.ctx, &f, &items, &n, &more), YL_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(items[0].id, s);
+	f.status = "scheduled";
+	assert_int_equal(yl_contract_list(&T.ctx, &f, &items, &n, &more), YL_OK);
+	assert_int_equal(n, 0);
+	f.status = NULL;
+	/* the renewal is in force: signing is refused, and a refusal writes nothing */
+	in = sign_in(r, team_b);
+	refused(&in, YL_ERR_ACTIVE_CONTRACT, "resident_id");
+	assert_string_equal(stored(k), "active");
+	/* a write settles: the renewal becomes active, the old contract renewed */
+	ch.secondary_id = 6;
+	ch.reason = "nearer hospital";
+	assert_int_equal(yl_contract_change(&T.ctx, s, &ch, &out), YL_OK);
+	c = out.id;
+	assert_string_equal(out.status, "active");
+	assert_string_equal(out.start_date, "2027-03-15");
+	assert_string_equal(out.end_date, "2028-03-14");
+	assert_string_equal(stored(k), "renewed");
+	assert_string_equal(stored(s), "changed");
+	assert_string_equal(stored(c), "active");
+
+	/* a renewal changed before it started: its active predecessor becomes renewed all the same
+	 * (previous_id of the renewal in force names the changed one) */
+	now();
+	k2 = must_sign(r2, team_b);
+	assert_int_equal(yl_contract_renew(&T.ctx, k2, 0, &out), YL_OK);
+	ch.secondary_id = 6;
+	ch.reason = "nearer hospital";
+	assert_int_equal(yl_contract_change(&T.ctx, out.id, &ch, &out), YL_OK);
+	s2 = out.id;
+	/* a year after the renewal ended, nothing written since: renewed, then expired */
+	at("2028-03-15");
+	assert_string_equal(status_of(k2), "renewed");
+	assert_string_equal(status_of(s2), "expired");
+	assert_string_equal(stored(s2), "scheduled");
+	f.resident_id = r2;
+	f.status = "expired";
+	assert_int_equal(yl_contract_list(&T.ctx, &f, &items, &n, &more), YL_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(items[0].id, s2);
+	/* renewing the expired renewal settles first and resumes cover today */
+	assert_int_equal(yl_contract_renew(&T.ctx, s2, 0, &out), YL_OK);
+	assert_string_equal(out.status, "active");
+	assert_string_equal(out.start_date, "2028-03-15");
+	assert_string_equal(stored(k2), "renewed");
+	assert_string_equal(stored(s2), "renewed");
+	/* and r's changed contract ran out the day before */
+	assert_string_equal(status_of(c), "expired");
+	now();
 }
 
 int main(void)
@@ -600,7 +894,9 @@ int main(void)
 		cmocka_unit_test(test_capacity_and_expiry),
 		cmocka_unit_test(test_renew),
 		cmocka_unit_test(test_change_and_end),
+		cmocka_unit_test(test_scheduled_renewal),
 		cmocka_unit_test(test_history_and_filters),
+		cmocka_unit_test(test_settling),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

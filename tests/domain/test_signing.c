@@ -1,7 +1,8 @@
 /* Domain: signing rates against hand-computed numbers. On 2026-03-15, county 440106 has ten
  * residents: township 001 six (3 signed), township 002 four (1 signed); one more lives at the
- * city level (440100, signed). Expired and ended contracts do not count; age bounds are
- * checked on the exact birthdays (65 today is elderly, 7 today is no longer a child). */
+ * city level (440100, signed). Expired and ended contracts do not count, nor contracts before
+ * their start date; age bounds are checked on the exact birthdays (65 today is elderly, 7
+ * today is no longer a child). */
 #include "yltest.h"
 
 #include <stdio.h>
@@ -60,7 +61,8 @@ static void at(const char *date)
 	yl_clock_fixed(&T.clock, (int64_t)d * 86400 + 2 * 3600);
 }
 
-static int64_t sign(int64_t r)
+/* Signs r from start (YYYY-MM-DD, backdated) or, with NULL, from today. */
+static int64_t sign_from(int64_t r, const char *start)
 {
 	struct yl_contract_sign in = {0};
 	struct yl_contract out;
@@ -69,9 +71,18 @@ static int64_t sign(int64_t r)
 	in.team_id = team;
 	in.secondary_id = 2;
 	in.tertiary_id = 1;
+	in.has_start = start != NULL;
+	if (start)
+		assert_true(yl_date_parse(start, &in.start_date));
 	if (yl_contract_sign(&T.ctx, &in, &out))
 		fail_msg("sign: %s", T.diag.message);
 	return out.id;
+}
+
+/* The counted contracts started on 2026-01-05 (signed then, or backdated to it). */
+static int64_t sign(int64_t r)
+{
+	return sign_from(r, "2026-01-05");
 }
 
 static int setup(void **state)
@@ -110,7 +121,7 @@ static int setup(void **state)
 	/* contracts that must not count: e2's ended, n1's expired */
 	assert_int_equal(yl_contract_end(&T.ctx, sign(e2), "moved", NULL), YL_OK);
 	at("2025-03-01");
-	sign(n1); /* ends 2026-02-28 */
+	sign_from(n1, NULL); /* 2025-03-01 .. 2026-02-28 */
 	yl_clock_fixed(&T.clock, YLT_NOW);
 	return 0;
 }
@@ -216,7 +227,41 @@ static void test_the_clock_decides(void **state)
 	expect(&s.all, 10, 5, 0.5);
 	expect(group(&s, "elderly_65"), 2, 1, 0.5);
 	expect(group(&s, "child_0_6"), 3, 1, 1.0 / 3.0); /* 2019-03-15 is still 6 */
+	/* on 2026-01-04 only n1's had started: a contract counts from its start date */
+	at("2026-01-04");
+	assert_int_equal(yl_signing_rates(&T.ctx, "440106", false, &s), YL_OK);
+	expect(&s.all, 10, 1, 0.1);
+	expect(group(&s, "elderly_65"), 2, 0, 0.0);
 	yl_clock_fixed(&T.clock, YLT_NOW);
+}
+
+/* A resident renewed early counts once: the old contract until its end, then the renewal. */
+static void test_early_renewal_counts_once(void **state)
+{
+	struct yl_signing s;
+	struct yl_contract out;
+	int64_t r, k;
+	(void)state;
+
+	at("2025-06-01");
+	r = resident("1991-05-05", "440106002", 0);
+	k = sign_from(r, NULL); /* 2025-06-01 .. 2026-05-31 */
+	yl_clock_fixed(&T.clock, YLT_NOW);
+	assert_int_equal(yl_contract_renew(&T.ctx, k, 0, &out), YL_OK);
+	assert_string_equal(out.start_date, "2026-06-01");
+	assert_int_equal(yl_signing_rates(&T.ctx, "440106002", false, &s), YL_OK);
+	expect(&s.all, 5, 2, 0.4);
+	at("2026-06-01");
+	assert_int_equal(yl_signing_rates(&T.ctx, "440106002", false, &s), YL_OK);
+	expect(&s.all, 5, 2, 0.4);
+	/* the renewal cancelled: covered until 2026-05-31, not after */
+	yl_clock_fixed(&T.clock, YLT_NOW);
+	assert_int_equal(yl_contract_end(&T.ctx, out.id, "moved", NULL), YL_OK);
+	at("2026-06-01");
+	assert_int_equal(yl_signing_rates(&T.ctx, "440106002", false, &s), YL_OK);
+	expect(&s.all, 5, 1, 0.2);
+	yl_clock_fixed(&T.clock, YLT_NOW);
+	assert_int_equal(yl_contract_end(&T.ctx, k, "moved", NULL), YL_OK);
 }
 
 static void test_errors(void **state)
@@ -241,6 +286,7 @@ int main(void)
 		cmocka_unit_test(test_children_and_levels),
 		cmocka_unit_test(test_empty_area_has_no_rate),
 		cmocka_unit_test(test_the_clock_decides),
+		cmocka_unit_test(test_early_renewal_counts_once),
 		cmocka_unit_test(test_errors),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

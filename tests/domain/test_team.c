@@ -1,5 +1,6 @@
 /* Domain: family-doctor teams - who may create them, where their leader must practise,
- * capacity defaults and changes, and the residents signed with a team. */
+ * capacity defaults and changes, the residents signed with a team, and what the load counts
+ * (contracts in force on the day, places promised to scheduled renewals). */
 #include "yltest.h"
 
 #include <stdio.h>
@@ -321,6 +322,96 @@ static void test_capacity_residents_and_list(void **state)
 	assert_int_equal(yl_team_get(&T.ctx, 999, &got), YL_ERR_NOT_FOUND);
 }
 
+static int64_t load_of(int64_t team)
+{
+	int64_t n;
+
+	assert_int_equal(yl_team_load(&T.ctx, team, 0, &n), YL_OK);
+	return n;
+}
+
+static void at(const char *date)
+{
+	int32_t d;
+
+	assert_true(yl_date_parse(date, &d));
+	yl_clock_fixed(&T.clock, (int64_t)d * 86400 + 2 * 3600);
+}
+
+/* The load counts contracts in force on the day (start date included) and the places promised
+ * to scheduled renewals, each resident once. Runs last: it moves the clock. */
+static void test_load_counts_in_force_and_scheduled(void **state)
+{
+	struct yl_team in = team_in("负荷一队", 4, gp4), t1, t2;
+	struct yl_contract_change ch = {0};
+	struct yl_contract renewal;
+	struct yl_team_resident *res;
+	int64_t r1 = add_resident(&T, 31), r2 = add_resident(&T, 32), k1, k2;
+	int n;
+	bool more;
+	char s[300];
+	(void)state;
+
+	in.capacity = 3;
+	assert_int_equal(create(&in, &t1), YL_OK);
+	in = team_in("负荷二队", 4, gp4);
+	in.capacity = 1;
+	assert_int_equal(create(&in, &t2), YL_OK);
+	assert_int_equal(sign(r1, t1.id), YL_OK);
+	k1 = last_id(&T, "contracts");
+	assert_int_equal(load_of(t1.id), 1);
+
+	/* a row stored active that starts tomorrow is not in force today (it used to count) */
+	snprintf(s, sizeof(s), "INSERT INTO contracts(resident_id, team_id, secondary_id,"
+		 " tertiary_id, start_date, end_date, status, created_at, updated_at) VALUES"
+		 " (%lld, %lld, 2, 1, '2026-03-16', '2027-03-15', 'active', 0, 0)",
+		 (long long)r2, (long long)t1.id);
+	sql(&T, s);
+	k2 = last_id(&T, "contracts");
+	assert_int_equal(load_of(t1.id), 1);
+	assert_int_equal(yl_team_residents(&T.ctx, t1.id, 0, 10, &res, &n, &more), YL_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(res[0].resident_id, r1);
+
+	/* an early renewal with the same team: one resident, one place */
+	assert_int_equal(yl_contract_renew(&T.ctx, k1, 0, &renewal), YL_OK);
+	assert_string_equal(renewal.status, "scheduled");
+	assert_int_equal(load_of(t1.id), 1);
+	assert_int_equal(yl_team_residents(&T.ctx, t1.id, 0, 10, &res, &n, &more), YL_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(res[0].contract_id, k1);
+	/* moved to team 2, the renewal holds a place there from now on */
+	ch.team_id = t2.id;
+	ch.reason = "closer to home";
+	assert_int_equal(yl_contract_change(&T.ctx, renewal.id, &ch, &renewal), YL_OK);
+	assert_int_equal(load_of(t1.id), 1);
+	assert_int_equal(load_of(t2.id), 1);
+	assert_int_equal(yl_team_get(&T.ctx, t2.id, &t2), YL_OK);
+	assert_int_equal(t2.active_contracts, 1);
+	assert_int_equal(sign(add_resident(&T, 33), t2.id), YL_ERR_CAPACITY);
+	assert_int_equal(yl_team_residents(&T.ctx, t2.id, 0, 10, &res, &n, &more), YL_OK);
+	assert_int_equal(n, 0); /* promised, not yet covered */
+
+	/* tomorrow r2's contract is in force */
+	at("2026-03-16");
+	assert_int_equal(load_of(t1.id), 2);
+	assert_int_equal(yl_team_residents(&T.ctx, t1.id, 0, 10, &res, &n, &more), YL_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(res[1].contract_id, k2);
+
+	/* the renewal's first day: r1 is covered by team 2, no longer by team 1 */
+	at("2027-03-15");
+	assert_int_equal(load_of(t1.id), 1); /* r2's last day */
+	assert_int_equal(load_of(t2.id), 1);
+	assert_int_equal(yl_team_residents(&T.ctx, t2.id, 0, 10, &res, &n, &more), YL_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(res[0].resident_id, r1);
+	assert_int_equal(res[0].contract_id, renewal.id);
+	at("2027-03-16");
+	assert_int_equal(load_of(t1.id), 0);
+	yl_clock_fixed(&T.clock, YLT_NOW);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -328,6 +419,7 @@ int main(void)
 		cmocka_unit_test(test_create_rules),
 		cmocka_unit_test(test_create_permissions),
 		cmocka_unit_test(test_capacity_residents_and_list),
+		cmocka_unit_test(test_load_counts_in_force_and_scheduled),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
