@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/consortium.h"
 #include "domain/contract.h"
 #include "domain/institution.h"
 
@@ -146,22 +147,23 @@ static enum yl_err check_leader(const struct yl_ctx *c, int64_t leader_id, int64
 {
 	struct yl_stmt *st;
 	enum yl_err err;
-	bool row, gp = false, here = false;
+	bool row, gp = false, here = false, shared = true;
+	int64_t main_inst = 0;
 
 	err = yl_store_prepare(c->store,
-			       "SELECT p.general_practitioner, p.institution_id = ? OR EXISTS"
+			       "SELECT p.general_practitioner, p.institution_id, EXISTS"
 			       " (SELECT 1 FROM practice_sites s WHERE s.practitioner_id = p.id"
 			       "  AND s.institution_id = ?) FROM practitioners p WHERE p.id = ?", &st,
 			       c->diag);
 	if (err)
 		return err;
 	yl_stmt_bind_int(st, 1, institution_id);
-	yl_stmt_bind_int(st, 2, institution_id);
-	yl_stmt_bind_int(st, 3, leader_id);
+	yl_stmt_bind_int(st, 2, leader_id);
 	err = yl_stmt_step(st, &row, c->diag);
 	if (!err && row) {
 		gp = yl_stmt_int(st, 0) != 0;
-		here = yl_stmt_int(st, 1) != 0;
+		main_inst = yl_stmt_int(st, 1);
+		here = main_inst == institution_id || yl_stmt_int(st, 2) != 0;
 	}
 	yl_stmt_reset(st);
 	if (err)
@@ -177,6 +179,15 @@ static enum yl_err check_leader(const struct yl_ctx *c, int64_t leader_id, int64
 		return yl_diag_set(c->diag, YL_ERR_INVALID, "leader_id",
 				   "practitioner %lld does not practise at institution %lld",
 				   (long long)leader_id, (long long)institution_id);
+	/* A practice site is valid only while the two institutions still share a consortium
+	 * (it was checked when added, but membership may have ended since). */
+	if (main_inst != institution_id &&
+	    (err = yl_consortium_shared(c, main_inst, institution_id, &shared)))
+		return err;
+	if (!shared)
+		return yl_diag_set(c->diag, YL_ERR_NOT_MEMBER, "leader_id",
+				   "practitioner %lld practises at institution %lld through a consortium"
+				   " it has since left", (long long)leader_id, (long long)institution_id);
 	return YL_OK;
 }
 

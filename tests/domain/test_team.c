@@ -71,6 +71,11 @@ static int setup(void **state)
 	snprintf(s, sizeof(s), "INSERT INTO practice_sites(practitioner_id, institution_id,"
 		 " created_at) VALUES (%lld, 3, 0)", (long long)gp4site3);
 	sql(&T, s);
+	/* the site is lawful because centres 3 and 4 share a county community */
+	sql(&T, "INSERT INTO consortia(id, code, name, kind, lead_institution_id, created_at)"
+		" VALUES (1, 'YGT', '医共体', 'county_community', 2, 0)");
+	sql(&T, "INSERT INTO consortium_members(consortium_id, institution_id, joined_on, created_at)"
+		" VALUES (1, 2, '2020-01-01', 0), (1, 3, '2020-01-01', 0), (1, 4, '2020-01-01', 0)");
 	return 0;
 }
 
@@ -141,6 +146,15 @@ static void test_create_defaults_and_members(void **state)
 	/* a leader practising at the centre as a practice site (多点执业) */
 	in = team_in("五山四队", 3, gp4site3);
 	assert_int_equal(create(&in, &out), YL_OK);
+
+	/* once centre 4 has left the consortium, the site no longer lets its GP lead at 3 */
+	sql(&T, "UPDATE consortium_members SET left_on = '2026-03-01' WHERE institution_id = 4");
+	in = team_in("五山五队", 3, gp4site3);
+	int64_t teams = ylt_count(&T, "teams");
+	assert_int_equal(create(&in, &out), YL_ERR_NOT_MEMBER);
+	assert_string_equal(T.diag.field, "leader_id");
+	assert_int_equal(ylt_count(&T, "teams"), teams);
+	sql(&T, "UPDATE consortium_members SET left_on = NULL WHERE institution_id = 4");
 }
 
 static void expect_refused(const struct yl_team *in, enum yl_err want, const char *field)
