@@ -172,8 +172,113 @@ static const char *const v1_registry[] = {
 	NULL,
 };
 
+/* Booking (issue 3). Pool counters live on the slot so the capacity invariant is a CHECK of
+ * one row: whatever the concurrency, a commit that would overbook fails. Reserved pools can
+ * never exceed their quota; unused reserved places fall back to public at a time computed
+ * from the clock, which only ever lets public grow into capacity - booked reserved. */
+static const char *const v2_booking[] = {
+	"CREATE TABLE release_policies ("
+	" institution_id INTEGER PRIMARY KEY REFERENCES institutions(id),"
+	" days_ahead INTEGER NOT NULL CHECK (days_ahead BETWEEN 0 AND 90),"
+	" release_time TEXT NOT NULL CHECK (length(release_time) = 5),"
+	" fallback_hours INTEGER NOT NULL CHECK (fallback_hours BETWEEN 0 AND 720),"
+	" cancel_cutoff_hours INTEGER NOT NULL CHECK (cancel_cutoff_hours BETWEEN 0 AND 720),"
+	" updated_at BIGINT NOT NULL);",
+
+	"CREATE TABLE schedule_templates ("
+	" id INTEGER PRIMARY KEY,"
+	" institution_id INTEGER NOT NULL REFERENCES institutions(id),"
+	" department_id INTEGER NOT NULL REFERENCES departments(id),"
+	" practitioner_id INTEGER REFERENCES practitioners(id),"
+	" weekday INTEGER NOT NULL CHECK (weekday BETWEEN 1 AND 7),"
+	" start_time TEXT NOT NULL CHECK (length(start_time) = 5),"
+	" end_time TEXT NOT NULL CHECK (length(end_time) = 5 AND end_time > start_time),"
+	" slot_minutes INTEGER NOT NULL CHECK (slot_minutes BETWEEN 5 AND 240),"
+	" capacity INTEGER NOT NULL CHECK (capacity BETWEEN 1 AND 1000),"
+	" quota_family_doctor INTEGER NOT NULL CHECK (quota_family_doctor >= 0),"
+	" quota_referral INTEGER NOT NULL CHECK (quota_referral >= 0),"
+	" valid_from TEXT NOT NULL CHECK (length(valid_from) = 10),"
+	" valid_to TEXT CHECK (valid_to IS NULL OR valid_to >= valid_from),"
+	" active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),"
+	" created_at BIGINT NOT NULL,"
+	" CHECK (quota_family_doctor + quota_referral <= capacity));",
+	"CREATE INDEX schedule_templates_dept ON schedule_templates(department_id);",
+
+	"CREATE TABLE sessions ("
+	" id INTEGER PRIMARY KEY,"
+	" template_id INTEGER REFERENCES schedule_templates(id),"
+	" institution_id INTEGER NOT NULL REFERENCES institutions(id),"
+	" department_id INTEGER NOT NULL REFERENCES departments(id),"
+	" practitioner_id INTEGER REFERENCES practitioners(id),"
+	" date TEXT NOT NULL CHECK (length(date) = 10),"
+	" start_time TEXT NOT NULL CHECK (length(start_time) = 5),"
+	" end_time TEXT NOT NULL CHECK (length(end_time) = 5 AND end_time > start_time),"
+	" slot_minutes INTEGER NOT NULL CHECK (slot_minutes BETWEEN 5 AND 240),"
+	" status TEXT NOT NULL CHECK (status IN ('open','stopped')),"
+	" stop_reason TEXT,"
+	" created_at BIGINT NOT NULL,"
+	" CHECK (status <> 'stopped' OR stop_reason IS NOT NULL));",
+	"CREATE UNIQUE INDEX sessions_template_date ON sessions(template_id, date)"
+	" WHERE template_id IS NOT NULL;",
+	"CREATE INDEX sessions_dept_date ON sessions(department_id, date);",
+
+	"CREATE TABLE slots ("
+	" id INTEGER PRIMARY KEY,"
+	" session_id INTEGER NOT NULL REFERENCES sessions(id),"
+	" institution_id INTEGER NOT NULL REFERENCES institutions(id),"
+	" department_id INTEGER NOT NULL REFERENCES departments(id),"
+	" practitioner_id INTEGER REFERENCES practitioners(id),"
+	" category_code TEXT,"
+	" starts_at BIGINT NOT NULL,"
+	" ends_at BIGINT NOT NULL CHECK (ends_at > starts_at),"
+	" capacity INTEGER NOT NULL CHECK (capacity BETWEEN 1 AND 1000),"
+	" quota_family_doctor INTEGER NOT NULL CHECK (quota_family_doctor >= 0),"
+	" quota_referral INTEGER NOT NULL CHECK (quota_referral >= 0),"
+	" booked_public INTEGER NOT NULL DEFAULT 0 CHECK (booked_public >= 0),"
+	" booked_family_doctor INTEGER NOT NULL DEFAULT 0"
+	"  CHECK (booked_family_doctor BETWEEN 0 AND quota_family_doctor),"
+	" booked_referral INTEGER NOT NULL DEFAULT 0"
+	"  CHECK (booked_referral BETWEEN 0 AND quota_referral),"
+	" CHECK (quota_family_doctor + quota_referral <= capacity),"
+	" CHECK (booked_public + booked_family_doctor + booked_referral <= capacity),"
+	" UNIQUE (session_id, starts_at));",
+	"CREATE INDEX slots_dept_time ON slots(department_id, starts_at);",
+	"CREATE INDEX slots_category_time ON slots(category_code, starts_at);",
+	"CREATE INDEX slots_inst_time ON slots(institution_id, starts_at);",
+
+	"CREATE TABLE bookings ("
+	" id INTEGER PRIMARY KEY,"
+	" slot_id INTEGER NOT NULL REFERENCES slots(id),"
+	" resident_id INTEGER NOT NULL REFERENCES residents(id),"
+	" institution_id INTEGER NOT NULL REFERENCES institutions(id),"
+	" department_id INTEGER NOT NULL REFERENCES departments(id),"
+	" date TEXT NOT NULL CHECK (length(date) = 10),"
+	" pool TEXT NOT NULL CHECK (pool IN ('public','family_doctor','referral')),"
+	" status TEXT NOT NULL CHECK (status IN ('booked','cancelled','checked_in','seen')),"
+	" cancel_reason TEXT,"
+	" booked_by INTEGER REFERENCES users(id),"
+	" idempotency_key TEXT CHECK (idempotency_key IS NULL OR length(idempotency_key)"
+	"  BETWEEN 1 AND 128),"
+	" created_at BIGINT NOT NULL,"
+	" updated_at BIGINT NOT NULL,"
+	" CHECK (status <> 'cancelled' OR cancel_reason IS NOT NULL));",
+	"CREATE UNIQUE INDEX bookings_one_per_dept_day ON bookings(resident_id, department_id, date)"
+	" WHERE status IN ('booked','checked_in');",
+	"CREATE UNIQUE INDEX bookings_idempotency ON bookings(booked_by, idempotency_key)"
+	" WHERE idempotency_key IS NOT NULL;",
+	"CREATE INDEX bookings_slot ON bookings(slot_id, status);",
+	"CREATE INDEX bookings_resident ON bookings(resident_id, status, date);",
+
+	"INSERT INTO settings(key, value) VALUES ('booking_max_active', '5');",
+	"INSERT INTO settings(key, value) VALUES ('no_show_limit', '3');",
+	"INSERT INTO settings(key, value) VALUES ('no_show_window_days', '90');",
+	"INSERT INTO settings(key, value) VALUES ('no_show_suspension_days', '90');",
+	NULL,
+};
+
 static const struct yl_migration migrations[] = {
 	{1, "registry, contracting, users and audit", v1_registry},
+	{2, "booking: schedules, sessions, slots, pools, bookings", v2_booking},
 };
 
 const struct yl_migration *yl_schema_migrations(int *count)

@@ -46,6 +46,33 @@ static void test_refuses_uninitialised(void **state)
 	remove(path);
 }
 
+/* A database at version 1 (as the first release left it) is refused by serve-style opens and
+ * upgraded in place by init, keeping its data. */
+static void test_upgrade_from_version_1(void **state)
+{
+	struct ylt_db t;
+	struct yl_store *s2;
+	struct yl_diag d;
+	(void)state;
+	ylt_db_open(&t);
+	ylt_seed_registry(&t);
+	assert_int_equal(yl_store_exec(t.store, "DROP TABLE bookings; DROP TABLE slots;"
+				       " DROP TABLE sessions; DROP TABLE schedule_templates;"
+				       " DROP TABLE release_policies; DELETE FROM settings WHERE key"
+				       " LIKE '%show%' OR key = 'booking_max_active';"
+				       " DELETE FROM schema_migrations WHERE version >= 2", &d), YL_OK);
+	yl_store_close(t.store);
+	t.store = NULL;
+	assert_int_equal(yl_store_open(t.path, 0, &s2, &d), YL_ERR_SCHEMA);
+	assert_non_null(strstr(d.message, "yilian init"));
+	assert_int_equal(yl_store_open(t.path, YL_STORE_CREATE, &s2, &d), YL_OK);
+	assert_int_equal(yl_store_schema_version(s2), yl_store_schema_latest());
+	t.store = s2;
+	assert_int_equal(ylt_count(&t, "institutions"), 5);
+	assert_int_equal(ylt_count(&t, "bookings"), 0);
+	ylt_db_close(&t);
+}
+
 static void test_constraints_and_rollback(void **state)
 {
 	struct ylt_db t;
@@ -80,6 +107,7 @@ int main(void)
 		cmocka_unit_test(test_create_and_reopen),
 		cmocka_unit_test(test_refuses_newer_schema),
 		cmocka_unit_test(test_refuses_uninitialised),
+		cmocka_unit_test(test_upgrade_from_version_1),
 		cmocka_unit_test(test_constraints_and_rollback),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
