@@ -18,6 +18,8 @@ extern const struct yl_route yl_routes_teams[];
 extern const struct yl_route yl_routes_contracts[];
 extern const struct yl_route yl_routes_users[];
 extern const struct yl_route yl_routes_stats[];
+extern const struct yl_route yl_routes_settings[];
+extern const struct yl_route yl_routes_audit[];
 
 /* Finds the route for method and path. Path parameters are copied into arena a and stored in
  * params/nparams. Returns NULL when nothing matches; then *path_known says whether the path
