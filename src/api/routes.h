@@ -20,6 +20,10 @@ extern const struct yl_route yl_routes_users[];
 extern const struct yl_route yl_routes_stats[];
 extern const struct yl_route yl_routes_settings[];
 extern const struct yl_route yl_routes_audit[];
+extern const struct yl_route yl_routes_bookings[];
+extern const struct yl_route yl_routes_schedules[];
+extern const struct yl_route yl_routes_sessions[];
+extern const struct yl_route yl_routes_slots[];
 
 /* Finds the route for method and path. Path parameters are copied into arena a and stored in
  * params/nparams. Returns NULL when nothing matches; then *path_known says whether the path

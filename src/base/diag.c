@@ -33,6 +33,17 @@ static const struct {
 	[YL_ERR_NOT_MEMBER] = {"not_in_consortium", 422, 65},
 	[YL_ERR_METHOD] = {"method_not_allowed", 405, 64},
 	[YL_ERR_UNKNOWN_FIELD] = {"unknown_field", 422, 65},
+	[YL_ERR_SLOT_FULL] = {"slot_full", 409, 75},
+	[YL_ERR_POOL_NOT_ALLOWED] = {"pool_not_allowed", 403, 77},
+	[YL_ERR_NOT_RELEASED] = {"not_released", 409, 75},
+	[YL_ERR_SLOT_PAST] = {"slot_past", 409, 75},
+	[YL_ERR_SESSION_STOPPED] = {"session_stopped", 409, 75},
+	[YL_ERR_DUPLICATE_BOOKING] = {"duplicate_booking", 409, 75},
+	[YL_ERR_TOO_MANY_BOOKINGS] = {"too_many_bookings", 409, 75},
+	[YL_ERR_BOOKING_SUSPENDED] = {"booking_suspended", 403, 77},
+	[YL_ERR_IDEMPOTENCY] = {"idempotency_conflict", 409, 75},
+	[YL_ERR_CANCEL_TOO_LATE] = {"cancel_too_late", 409, 75},
+	[YL_ERR_CHECK_IN_CLOSED] = {"check_in_closed", 409, 75},
 };
 
 void yl_diag_clear(struct yl_diag *d)

@@ -31,6 +31,17 @@ enum yl_err {
 	YL_ERR_NOT_MEMBER = 18,   /* institutions share no consortium */
 	YL_ERR_METHOD = 19,       /* HTTP method not allowed on this path */
 	YL_ERR_UNKNOWN_FIELD = 20, /* the body carries a field the resource does not have */
+	YL_ERR_SLOT_FULL = 21,    /* no free place in the asked pool of a slot */
+	YL_ERR_POOL_NOT_ALLOWED = 22, /* the caller may not book from that pool */
+	YL_ERR_NOT_RELEASED = 23, /* the public pool of the slot is not open yet */
+	YL_ERR_SLOT_PAST = 24,    /* the slot has started or ended */
+	YL_ERR_SESSION_STOPPED = 25, /* the slot's session was stopped (停诊) */
+	YL_ERR_DUPLICATE_BOOKING = 26, /* an active booking in that department that day exists */
+	YL_ERR_TOO_MANY_BOOKINGS = 27, /* the resident holds the most active bookings allowed */
+	YL_ERR_BOOKING_SUSPENDED = 28, /* booking suspended after repeated no-shows */
+	YL_ERR_IDEMPOTENCY = 29,  /* an idempotency key reused for a different request */
+	YL_ERR_CANCEL_TOO_LATE = 30, /* past the cancellation cutoff of the slot */
+	YL_ERR_CHECK_IN_CLOSED = 31, /* outside the check-in window of the slot */
 	YL_ERR__COUNT
 };
 
