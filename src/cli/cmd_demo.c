@@ -55,6 +55,12 @@ static void print_guide(const struct yl_demo_result *r, const struct demo_users 
 	printf("  curl -s -H \"Authorization: Bearer $ADMIN\" \"$YL/residents?tag=elderly_65&limit=3\"\n");
 	printf("  curl -s -X POST -H \"Authorization: Bearer $ADMIN\" $YL/residents \\\n"
 	       "       -d '{\"id_number\":\"11010519491231002X\",\"name\":\"测试\",\"home_area_code\":\"520330001\"}'\n");
+	printf("\n  # booking: the earliest internal-medicine (03) slots in the province, then book one\n");
+	printf("  curl -s -H \"Authorization: Bearer $DOCTOR\" \"$YL/slots/earliest?category_code=03&area_code=520000&levels=secondary,tertiary&limit=3\"\n");
+	printf("  curl -s -H \"Authorization: Bearer $DOCTOR\" \"$YL/slots?department_id=%lld&limit=3\"\n",
+	       (long long)r->first_hospital_department_id);
+	printf("  curl -s -X POST -H \"Authorization: Bearer $DOCTOR\" $YL/bookings \\\n"
+	       "       -d '{\"slot_id\":SLOT_ID,\"resident_id\":1,\"idempotency_key\":\"try-1\"}'\n");
 }
 
 int yl_cmd_demo(int argc, char **argv)
@@ -149,6 +155,8 @@ int yl_cmd_demo(int argc, char **argv)
 	printf("  %lld family-doctor teams, %lld residents, %lld contracts (%lld active, %lld renewals)\n",
 	       (long long)r.teams, (long long)r.residents, (long long)r.contracts,
 	       (long long)r.active_contracts, (long long)r.renewed);
+	printf("  %lld schedule templates, %lld sessions and %lld bookable slots over the next two weeks\n",
+	       (long long)r.templates, (long long)r.sessions, (long long)r.slots);
 	if (!yl_cli_opt(opts, "--serve")) {
 		print_guide(&r, &u, (int)p);
 		printf("\nserve it with: yilian serve --db %s --port %lld\n", db, (long long)p);

@@ -21,6 +21,7 @@
 #include "domain/population.h"
 #include "domain/practitioner.h"
 #include "domain/resident.h"
+#include "domain/schedule.h"
 #include "domain/team.h"
 #include "demo/names.h"
 #include "demo/rng.h"
@@ -44,6 +45,9 @@ struct gen {
 	uint16_t *seq_m, *seq_f;
 	int32_t first_birth;
 	int64_t specialists[8]; /* one chief per city department, sent down to the county */
+	int64_t clinic_depts[16 + MAX_TOWNSHIPS]; /* departments that run outpatient sessions */
+	int64_t clinic_capacity[16 + MAX_TOWNSHIPS];
+	int nclinic_depts;
 	int nspecialists;
 };
 
@@ -141,6 +145,12 @@ static enum yl_err hospitals(struct gen *g)
 		const int64_t hosp[] = {r->tertiary_id, r->secondary_id};
 		for (int h = 0; h < 2; h++) {
 			err = department(g, hosp[h], depts[i].name, depts[i].cat, &dept);
+			if (!err) {
+				if (!r->first_hospital_department_id)
+					r->first_hospital_department_id = dept;
+				g->clinic_capacity[g->nclinic_depts] = 6;
+				g->clinic_depts[g->nclinic_depts++] = dept;
+			}
 			for (int k = 0; !err && k < (h == 0 ? 6 : 3); k++)
 				err = practitioner(g, hosp[h], dept,
 						   k == 0 ? "chief_physician" : "attending_physician",
@@ -177,6 +187,8 @@ static enum yl_err townships(struct gen *g)
 		    (err = department(g, centre, "预防保健科", "01", &nurse_dept)))
 			return err;
 		g->centres[t] = centre;
+		g->clinic_capacity[g->nclinic_depts] = 4;
+		g->clinic_depts[g->nclinic_depts++] = gp_dept;
 		if (t == 0)
 			r->first_centre_id = centre;
 		for (int k = 0; !err && k < TEAMS_PER_CENTRE; k++) {
@@ -253,6 +265,58 @@ static enum yl_err consortia(struct gen *g)
 	 * hospital (医联体内流动执业, 专家下沉) */
 	for (int i = 0; !err && i < g->nspecialists; i++)
 		err = yl_practitioner_add_site(g->c, g->specialists[i], r->secondary_id, NULL);
+	return err;
+}
+
+/* Weekday outpatient sessions (08:00-12:00 and 14:00-17:30 in 30-minute slices, as Qinghai's
+ * 分时段预约) for every hospital department and every centre's general practice, generated
+ * for two weeks from today. Hospital slots hold 6 places of which 2 are reserved for family
+ * doctors and 1 for up-referrals; centre slots hold 4 public places. */
+static enum yl_err schedules(struct gen *g)
+{
+	static const char *const starts[] = {"08:00", "14:00"}, *const ends[] = {"12:00", "17:30"};
+	char from[YL_DATE_LEN];
+	enum yl_err err = YL_OK;
+
+	yl_date_format(g->today, from);
+	for (int i = 0; !err && i < g->nclinic_depts; i++) {
+		bool hospital = g->clinic_capacity[i] == 6;
+		for (int day = 1; !err && day <= 5; day++) {
+			for (int half = 0; !err && half < 2; half++) {
+				struct yl_schedule_template t = {0};
+				t.department_id = g->clinic_depts[i];
+				t.weekday = day;
+				t.start_time = starts[half];
+				t.end_time = ends[half];
+				t.slot_minutes = 30;
+				t.capacity = g->clinic_capacity[i];
+				t.quota_family_doctor = hospital ? 2 : 0;
+				t.quota_referral = hospital ? 1 : 0;
+				t.valid_from = from;
+				t.active = true;
+				err = yl_schedule_template_create(g->c, &t, NULL);
+				if (!err)
+					g->r->templates++;
+			}
+		}
+	}
+	if (err)
+		return err;
+	{
+		int64_t ids[] = {g->r->tertiary_id, g->r->secondary_id};
+		for (int i = 0; !err && i < 2; i++) {
+			int64_t s = 0, n = 0;
+			err = yl_schedule_generate(g->c, ids[i], g->today, g->today + 13, &s, &n);
+			g->r->sessions += s;
+			g->r->slots += n;
+		}
+		for (int t = 0; !err && t < g->o->townships; t++) {
+			int64_t s = 0, n = 0;
+			err = yl_schedule_generate(g->c, g->centres[t], g->today, g->today + 13, &s, &n);
+			g->r->sessions += s;
+			g->r->slots += n;
+		}
+	}
 	return err;
 }
 
@@ -430,7 +494,7 @@ enum yl_err yl_demo_county(const struct yl_ctx *c, const struct yl_demo_opts *o,
 		 o->villages);
 	if ((err = area(&g, PROVINCE, "贵州省")) || (err = area(&g, CITY, "遵义市")) ||
 	    (err = area(&g, COUNTY, "习水县")) || (err = hospitals(&g)) ||
-	    (err = townships(&g)) || (err = consortia(&g)))
+	    (err = townships(&g)) || (err = consortia(&g)) || (err = schedules(&g)))
 		return err;
 	return residents(&g);
 }

@@ -27,7 +27,9 @@ struct yl_demo_opts {
 struct yl_demo_result {
 	int64_t areas, institutions, consortia, departments, practitioners, teams, residents;
 	int64_t contracts, active_contracts, renewed;
+	int64_t templates, sessions, slots;
 	int64_t tertiary_id, secondary_id, first_centre_id;
+	int64_t first_hospital_department_id; /* the city hospital's 内科 */
 };
 
 /* Generates the county into c->store inside the caller's transaction. c->actor must be an
