@@ -2,10 +2,12 @@
  * by resident, slot or derived status, and the actions cancel, check-in and seen. Bookings
  * are not importable, so the decoder stays in this file. The idempotency key travels in the
  * body (`idempotency_key`), where every face can carry it; a retried request is answered 200
- * with the first booking instead of 201.
+ * with the first booking instead of 201. Booking goes through the group committer: the
+ * decoded request is run by yl_booking_create in a savepoint of a shared, durable commit.
  */
 #include <string.h>
 
+#include "api/committer.h"
 #include "api/routes.h"
 #include "base/json_read.h"
 #include "domain/booking.h"
@@ -64,18 +66,34 @@ static enum yl_err decode_booking(const struct yl_ctx *c, json_t *obj, struct yl
 	return YL_OK;
 }
 
-static enum yl_err post_booking(struct yl_req *r, struct yl_jw *w)
-{
+/* One booking request as a committer job. */
+struct booking_job {
 	struct yl_booking_new in;
 	struct yl_booking out;
 	bool replayed;
+};
+
+static enum yl_err run_booking(const struct yl_ctx *c, void *arg)
+{
+	struct booking_job *j = arg;
+
+	return yl_booking_create(c, &j->in, &j->out, &j->replayed);
+}
+
+static enum yl_err post_booking(struct yl_req *r, struct yl_jw *w)
+{
+	struct booking_job j;
 	enum yl_err err;
 
-	if ((err = decode_booking(&r->ctx, r->body, &in)) ||
-	    (err = yl_booking_create(&r->ctx, &in, &out, &replayed)))
+	if ((err = decode_booking(&r->ctx, r->body, &j.in)))
 		return err;
-	r->status = replayed ? 200 : 201;
-	booking_json(w, &out);
+	/* without a committer (a transaction is already open) the booking runs in it */
+	err = r->committer ? yl_committer_run(r->committer, &r->ctx, run_booking, &j)
+			   : run_booking(&r->ctx, &j);
+	if (err)
+		return err;
+	r->status = j.replayed ? 200 : 201;
+	booking_json(w, &j.out);
 	return YL_OK;
 }
 
@@ -161,7 +179,7 @@ static enum yl_err post_seen(struct yl_req *r, struct yl_jw *w)
 }
 
 const struct yl_route yl_routes_bookings[] = {
-	{"POST", "/api/v1/bookings", post_booking, YL_ROUTE_WRITE | YL_ROUTE_BODY},
+	{"POST", "/api/v1/bookings", post_booking, YL_ROUTE_WRITE | YL_ROUTE_BODY | YL_ROUTE_OWN_TX},
 	{"GET", "/api/v1/bookings", list_bookings, 0},
 	{"GET", "/api/v1/bookings/{id}", get_booking, 0},
 	{"POST", "/api/v1/bookings/{id}/cancel", post_cancel, YL_ROUTE_WRITE | YL_ROUTE_BODY},

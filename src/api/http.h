@@ -4,7 +4,8 @@
  * The server (server.c) owns the transport: it authenticates, opens one transaction (write
  * routes) or a read snapshot, calls the handler, commits or rolls back, and turns a returned
  * yl_err plus the diag into {"error":{"code","message","field"}} with the mapped status.
- * Handlers write only the success body and never commit.
+ * Handlers write only the success body and never commit; a YL_ROUTE_OWN_TX handler hands its
+ * write to the group committer (api/committer.h), which commits it durably before it returns.
  */
 #ifndef YL_API_HTTP_H
 #define YL_API_HTTP_H
@@ -13,6 +14,8 @@
 
 #include "base/json_write.h"
 #include "domain/ctx.h"
+
+struct yl_committer;
 
 enum { YL_MAX_PATH_PARAMS = 4 };
 
@@ -27,6 +30,8 @@ struct yl_req {
 	/* query lookup, provided by the transport */
 	const char *(*query)(void *conn, const char *key);
 	void *conn;
+	/* YL_ROUTE_OWN_TX routes: the group committer to submit writes to (ctx.store is NULL) */
+	struct yl_committer *committer;
 };
 
 typedef enum yl_err (*yl_handler)(struct yl_req *r, struct yl_jw *out);
@@ -36,6 +41,10 @@ enum yl_route_flags {
 	YL_ROUTE_WRITE = 2,  /* runs in a write transaction */
 	YL_ROUTE_BODY = 4,   /* needs a JSON object body */
 	YL_ROUTE_BODY_OPT = 8, /* with YL_ROUTE_BODY: an empty body means {} */
+	/* the handler writes through r->committer (group commit) instead of the per-request
+	 * transaction: the server authenticates in a short read snapshot, then gives the
+	 * handler no store */
+	YL_ROUTE_OWN_TX = 16,
 };
 
 struct yl_route {

@@ -1,5 +1,7 @@
 /* server.c - libmicrohttpd glue: body accumulation with a cap, authentication, one
- * transaction per request, error envelopes, and the access path to the router.
+ * transaction per request (or, for YL_ROUTE_OWN_TX routes, a handler that goes through the
+ * group committer), error envelopes, and the access path to the router. Every connection
+ * commits durably (fsync before the answer).
  * libmicrohttpd was chosen over hand-rolled sockets for its HTTP/1.1 conformance
  * (pipelining, chunked bodies, limits) and its thread pool with epoll.
  */
@@ -12,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/committer.h"
 #include "api/routes.h"
 #include "base/buf.h"
 #include "base/json_read.h"
@@ -22,6 +25,7 @@
 struct yl_server {
 	struct MHD_Daemon *daemon;
 	struct yl_store_pool *pool;
+	struct yl_committer *committer;
 	const struct yl_clock *clock;
 };
 
@@ -141,11 +145,22 @@ static enum MHD_Result dispatch(struct yl_server *srv, struct MHD_Connection *co
 	req.ctx.actor = &actor;
 	store = yl_store_pool_get(srv->pool);
 	req.ctx.store = store;
-	err = (route->flags & YL_ROUTE_WRITE) ? yl_store_begin(store, &diag)
-					      : yl_store_begin_read(store, &diag);
+	err = (route->flags & YL_ROUTE_WRITE) && !(route->flags & YL_ROUTE_OWN_TX)
+		      ? yl_store_begin(store, &diag)
+		      : yl_store_begin_read(store, &diag);
 	in_tx = !err;
 	if (!err && !(route->flags & YL_ROUTE_PUBLIC))
 		err = authenticate(conn, &req.ctx, &actor);
+	if (route->flags & YL_ROUTE_OWN_TX) {
+		/* Only the token is read here; the write goes to the committer, which has its own
+		 * connection, so the pooled one is given back before the handler waits. */
+		yl_store_rollback(store);
+		yl_store_pool_put(srv->pool, store);
+		store = NULL;
+		in_tx = false;
+		req.ctx.store = NULL;
+		req.committer = srv->committer;
+	}
 	/* The body is parsed only for a caller who may call: anonymous garbage costs no parse. */
 	if (err) {
 		/* not authenticated (or no transaction): nothing to parse */
@@ -164,7 +179,8 @@ static enum MHD_Result dispatch(struct yl_server *srv, struct MHD_Connection *co
 		err = yl_store_commit(store, &diag);
 	if (err && in_tx)
 		yl_store_rollback(store);
-	yl_store_pool_put(srv->pool, store);
+	if (store)
+		yl_store_pool_put(srv->pool, store);
 	json_decref(body);
 	if (err) {
 		if (diag.err == YL_OK)
@@ -261,8 +277,11 @@ enum yl_err yl_server_start(const struct yl_server_config *cfg, struct yl_server
 		free(s);
 		return yl_diag_set(d, YL_ERR_INVALID, "bind", "'%s' is not an IPv4 address", cfg->bind);
 	}
-	err = yl_store_pool_open(cfg->db_path, threads, &s->pool, d);
+	err = yl_store_pool_open(cfg->db_path, threads, YL_STORE_DURABLE, &s->pool, d);
+	if (!err)
+		err = yl_committer_start(cfg->db_path, 0, &s->committer, d);
 	if (err) {
+		yl_store_pool_close(s->pool);
 		free(s);
 		return err;
 	}
@@ -274,6 +293,7 @@ enum yl_err yl_server_start(const struct yl_server_config *cfg, struct yl_server
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096, MHD_OPTION_LISTEN_BACKLOG_SIZE,
 		(unsigned)1024, MHD_OPTION_END);
 	if (!s->daemon) {
+		yl_committer_stop(s->committer);
 		yl_store_pool_close(s->pool);
 		free(s);
 		return yl_diag_set(d, YL_ERR_IO, "port", "cannot listen on %s:%d (in use?)",
@@ -286,11 +306,17 @@ enum yl_err yl_server_start(const struct yl_server_config *cfg, struct yl_server
 	return YL_OK;
 }
 
+void yl_server_commit_stats(struct yl_server *s, int64_t *jobs, int64_t *commits)
+{
+	yl_committer_stats(s->committer, jobs, commits);
+}
+
 void yl_server_stop(struct yl_server *s)
 {
 	if (!s)
 		return;
-	MHD_stop_daemon(s->daemon);
+	MHD_stop_daemon(s->daemon); /* in-flight requests finish, their jobs included */
+	yl_committer_stop(s->committer);
 	yl_store_pool_close(s->pool);
 	free(s);
 }

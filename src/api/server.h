@@ -2,9 +2,13 @@
  *
  * libmicrohttpd with an internal thread pool; each worker borrows a store connection from a
  * pool for the duration of a request. Bodies are capped at YL_JSON_MAX_BODY before parsing.
+ * Every write answered with success is on disk first (synchronous=FULL); bookings share
+ * commits through a group committer (api/committer.h).
  */
 #ifndef YL_API_SERVER_H
 #define YL_API_SERVER_H
+
+#include <stdint.h>
 
 #include "base/clock.h"
 #include "base/diag.h"
@@ -24,6 +28,8 @@ struct yl_server;
  * caller-frees with yl_server_stop. */
 enum yl_err yl_server_start(const struct yl_server_config *cfg, struct yl_server **out,
 			    int *port_out, struct yl_diag *d);
+/* Group-commit counters since start: jobs (bookings) and the commits that carried them. */
+void yl_server_commit_stats(struct yl_server *s, int64_t *jobs, int64_t *commits);
 /* Stops accepting, waits for in-flight requests, closes the store pool. NULL is a no-op. */
 void yl_server_stop(struct yl_server *s);
 

@@ -5,6 +5,8 @@
 #ifndef YL_BENCH_BENCH_H
 #define YL_BENCH_BENCH_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "base/diag.h"
@@ -32,6 +34,25 @@ enum yl_err yl_bench_http(const struct yl_bench_http_opts *o, struct yl_bench_ht
 /* Generates `rows` residents as JSON Lines in a temp dir and times `yilian import` of them
  * into a fresh database (the real command path), printing a table. */
 enum yl_err yl_bench_import(int64_t rows, struct yl_diag *d);
+
+struct yl_bench_booking_opts {
+	int clients;    /* concurrent keep-alive HTTP clients */
+	int threads;    /* server worker threads (bounds how many bookings share a commit) */
+	double seconds; /* length of each of the three measured runs */
+};
+
+/* Runs the booking bench (see docs/bench.md) on a fresh temp database and prints its table:
+ * the raw booking transaction one commit at a time without and with fsync, then durable
+ * HTTP bookings from o->clients clients, latency, bookings per commit, and the overbooking
+ * and lost-answer checks. Returns YL_OK when it ran (the table says whether checks passed;
+ * *failed is set when any did). */
+enum yl_err yl_bench_booking(const struct yl_bench_booking_opts *o, bool *failed,
+			     struct yl_diag *d);
+
+/* Loopback client helpers shared by the HTTP benches: a TCP_NODELAY connection to port
+ * (-1 on failure), and one response read into buf (cap bytes) returning its status or -1. */
+int yl_bench_connect(int port);
+int yl_bench_read_response(int fd, char *buf, size_t cap);
 
 /* Prints one row of a bench table: name, value with unit, and a note. */
 void yl_bench_row(const char *name, double value, const char *unit, const char *note);

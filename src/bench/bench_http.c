@@ -41,7 +41,7 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int connect_to(int port)
+int yl_bench_connect(int port)
 {
 	struct sockaddr_in a;
 	int one = 1;
@@ -61,8 +61,7 @@ static int connect_to(int port)
 	return fd;
 }
 
-/* Reads one response; returns its status or -1. */
-static int read_response(int fd, char *buf, size_t cap)
+int yl_bench_read_response(int fd, char *buf, size_t cap)
 {
 	size_t have = 0;
 	char *hdr_end = NULL;
@@ -102,7 +101,7 @@ static void *client_main(void *arg)
 {
 	struct client *c = arg;
 	char buf[65536];
-	int fd = connect_to(c->port);
+	int fd = yl_bench_connect(c->port);
 
 	while (fd >= 0 && now_s() < c->deadline) {
 		double t0 = now_s();
@@ -112,7 +111,7 @@ static void *client_main(void *arg)
 			c->errors++;
 			break;
 		}
-		status = read_response(fd, buf, sizeof(buf));
+		status = yl_bench_read_response(fd, buf, sizeof(buf));
 		if (status != 200) {
 			c->errors++;
 			if (status < 0)

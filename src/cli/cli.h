@@ -40,5 +40,9 @@ int yl_cmd_user(int argc, char **argv);
 int yl_cmd_import(int argc, char **argv);
 int yl_cmd_demo(int argc, char **argv);
 int yl_cmd_bench(int argc, char **argv);
+/* schedule generate | policy: sessions and slots from templates; the release policy. */
+int yl_cmd_schedule(int argc, char **argv);
+/* booking stats | list: booking indicators of a scope and period; a resident's bookings. */
+int yl_cmd_booking(int argc, char **argv);
 
 #endif

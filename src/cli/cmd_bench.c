@@ -70,10 +70,44 @@ static int bench_import(int argc, char **argv)
 	return 0;
 }
 
+static int bench_booking(int argc, char **argv)
+{
+	struct yl_opt opts[] = {
+		{"--clients", true, NULL, "concurrent keep-alive HTTP clients (default 64)"},
+		{"--threads", true, NULL, "server worker threads (default 64)"},
+		{"--seconds", true, NULL, "length of each of the three runs (default 5)"},
+		{NULL, false, NULL, NULL},
+	};
+	const char *pos[1];
+	int npos;
+	int64_t clients, threads, secs;
+	struct yl_bench_booking_opts o = {0};
+	struct yl_diag d;
+	bool failed;
+
+	if (!yl_cli_parse(argc, argv, 3, opts, pos, 0, &npos, "bench booking",
+			  "Booking transactions/s committed one at a time without and with fsync,\n"
+			  "then durable HTTP bookings/s (group commit) with C clients, latency, and\n"
+			  "an overbooking check, all from one run on a fresh temp database."))
+		return 64;
+	if (!yl_cli_int(opts, "--clients", 64, 1, 1024, &clients, "bench") ||
+	    !yl_cli_int(opts, "--threads", 64, 1, 256, &threads, "bench") ||
+	    !yl_cli_int(opts, "--seconds", 5, 1, 600, &secs, "bench"))
+		return 64;
+	o.clients = (int)clients;
+	o.threads = (int)threads;
+	o.seconds = (double)secs;
+	yl_diag_clear(&d);
+	if (yl_bench_booking(&o, &failed, &d))
+		return yl_cli_fail("bench", &d);
+	return failed ? 1 : 0;
+}
+
 int yl_cmd_bench(int argc, char **argv)
 {
 	if (argc < 3 || strcmp(argv[2], "--help") == 0) {
 		printf("usage: yilian bench <what> [options]\n\n"
+		       "  booking  durable booking rate: raw with/without fsync vs HTTP group commit\n"
 		       "  http     requests/s of yilian serve for a simple GET\n"
 		       "  import   time to import N residents (see yilian bench import --help)\n");
 		return argc < 3 ? 64 : 0;
@@ -82,6 +116,8 @@ int yl_cmd_bench(int argc, char **argv)
 		return bench_http(argc, argv);
 	if (strcmp(argv[2], "import") == 0)
 		return bench_import(argc, argv);
+	if (strcmp(argv[2], "booking") == 0)
+		return bench_booking(argc, argv);
 	fprintf(stderr, "yilian bench: unknown benchmark '%s'\n", argv[2]);
 	return 64;
 }

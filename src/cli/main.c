@@ -15,6 +15,8 @@ static const struct {
 	{"import", yl_cmd_import, "bulk-load registry data from JSON Lines or CSV"},
 	{"demo", yl_cmd_demo, "generate a demo county database"},
 	{"bench", yl_cmd_bench, "run benchmarks and print a table"},
+	{"schedule", yl_cmd_schedule, "generate sessions and slots; show or set the release policy"},
+	{"booking", yl_cmd_booking, "booking indicators (stats) and a resident's bookings (list)"},
 };
 
 static void usage(FILE *f)

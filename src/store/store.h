@@ -22,11 +22,15 @@ struct yl_stmt;
 enum yl_store_flags {
 	YL_STORE_CREATE = 1,   /* create the file and migrate to the current schema */
 	YL_STORE_READONLY = 2, /* open for reading only */
+	YL_STORE_DURABLE = 4,  /* every COMMIT is on disk (fsync) before it returns */
 };
 
 enum { YL_STORE_BUSY_MS = 10000 };
 
-/* Opens path (WAL, foreign keys on, busy timeout YL_STORE_BUSY_MS). Without YL_STORE_CREATE
+/* Opens path (WAL, foreign keys on, busy timeout YL_STORE_BUSY_MS). With YL_STORE_DURABLE a
+ * commit returns only once it is on disk (SQLite synchronous=FULL: the WAL is fsynced at each
+ * commit); without it a commit survives a crash of the process but may be lost with the
+ * machine (synchronous=NORMAL), which bulk loads and tools accept. Without YL_STORE_CREATE
  * the schema must already be current (YL_ERR_SCHEMA otherwise, with a hint to run init);
  * with it, pending migrations are applied. A schema newer than this binary is always refused.
  * *out is caller-frees (yl_store_close). */
@@ -46,6 +50,18 @@ enum yl_err yl_store_commit(struct yl_store *s, struct yl_diag *d);
 /* Rolls back if a transaction is open; safe to call always. */
 void yl_store_rollback(struct yl_store *s);
 bool yl_store_in_tx(const struct yl_store *s);
+
+/* Durability of later commits on s, as YL_STORE_DURABLE at open. Not inside a transaction
+ * (asserts). Errors: YL_ERR_IO and friends from the backend. */
+enum yl_err yl_store_set_durable(struct yl_store *s, bool durable, struct yl_diag *d);
+
+/* Savepoints inside the open transaction (asserts one is open). name is an identifier of
+ * [a-z_] at most 31 bytes (asserts). rollback_to undoes everything since the savepoint and
+ * keeps it open; release forgets it (its changes stay in the transaction). Portable SQL
+ * (SAVEPOINT, RELEASE SAVEPOINT, ROLLBACK TO SAVEPOINT). Errors as yl_store_exec. */
+enum yl_err yl_store_savepoint(struct yl_store *s, const char *name, struct yl_diag *d);
+enum yl_err yl_store_release(struct yl_store *s, const char *name, struct yl_diag *d);
+enum yl_err yl_store_rollback_to(struct yl_store *s, const char *name, struct yl_diag *d);
 
 /* Runs SQL with no parameters and no rows (DDL, PRAGMA). */
 enum yl_err yl_store_exec(struct yl_store *s, const char *sql, struct yl_diag *d);
@@ -79,10 +95,12 @@ enum yl_err yl_store_tune_bulk(struct yl_store *s, struct yl_diag *d);
 /* Number of rows changed by the last write statement on s. */
 int64_t yl_store_changes(struct yl_store *s);
 
-/* Pool of connections to one file for a multi-threaded server. */
+/* Pool of connections to one file for a multi-threaded server. flags as yl_store_open
+ * (YL_STORE_DURABLE for a server; YL_STORE_CREATE is refused by assert). *out is caller-frees
+ * (yl_store_pool_close). Thread-safe: get and put may be called from any thread. */
 struct yl_store_pool;
-enum yl_err yl_store_pool_open(const char *path, int size, struct yl_store_pool **out,
-			       struct yl_diag *d);
+enum yl_err yl_store_pool_open(const char *path, int size, unsigned flags,
+			       struct yl_store_pool **out, struct yl_diag *d);
 void yl_store_pool_close(struct yl_store_pool *p);
 /* Blocks until a connection is free; returns it (borrowed until yl_store_pool_put). */
 struct yl_store *yl_store_pool_get(struct yl_store_pool *p);

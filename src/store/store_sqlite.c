@@ -215,7 +215,7 @@ enum yl_err yl_store_open(const char *path, unsigned flags, struct yl_store **ou
 	if (!err && !(flags & YL_STORE_READONLY))
 		err = yl_store_exec(s, "PRAGMA journal_mode = WAL", d);
 	if (!err)
-		err = yl_store_exec(s, "PRAGMA synchronous = NORMAL", d);
+		err = yl_store_set_durable(s, (flags & YL_STORE_DURABLE) != 0, d);
 	if (err) {
 		char what[300];
 		snprintf(what, sizeof(what), "cannot set up database '%.200s'", path);
@@ -306,6 +306,44 @@ void yl_store_rollback(struct yl_store *s)
 	if (!sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	s->in_tx = false;
+}
+
+enum yl_err yl_store_set_durable(struct yl_store *s, bool durable, struct yl_diag *d)
+{
+	/* In WAL mode FULL fsyncs the WAL at every commit; NORMAL only at checkpoints, so a
+	 * power loss may take the last commits with it (the database stays consistent). */
+	assert(!s->in_tx);
+	return yl_store_exec(s, durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL",
+			     d);
+}
+
+/* Runs "<verb> <name>" after checking that name is a plain identifier. */
+static enum yl_err savepoint_sql(struct yl_store *s, const char *verb, const char *name,
+				 struct yl_diag *d)
+{
+	char sql[64];
+	size_t n = strlen(name);
+
+	assert(s->in_tx);
+	assert(n > 0 && n < 32 && strspn(name, "abcdefghijklmnopqrstuvwxyz_") == n);
+	(void)n;
+	snprintf(sql, sizeof(sql), "%s %s", verb, name);
+	return yl_store_exec(s, sql, d);
+}
+
+enum yl_err yl_store_savepoint(struct yl_store *s, const char *name, struct yl_diag *d)
+{
+	return savepoint_sql(s, "SAVEPOINT", name, d);
+}
+
+enum yl_err yl_store_release(struct yl_store *s, const char *name, struct yl_diag *d)
+{
+	return savepoint_sql(s, "RELEASE SAVEPOINT", name, d);
+}
+
+enum yl_err yl_store_rollback_to(struct yl_store *s, const char *name, struct yl_diag *d)
+{
+	return savepoint_sql(s, "ROLLBACK TO SAVEPOINT", name, d);
 }
 
 bool yl_store_in_tx(const struct yl_store *s)
@@ -457,12 +495,13 @@ struct yl_store_pool {
 	struct yl_store **free_list;
 };
 
-enum yl_err yl_store_pool_open(const char *path, int size, struct yl_store_pool **out,
-			       struct yl_diag *d)
+enum yl_err yl_store_pool_open(const char *path, int size, unsigned flags,
+			       struct yl_store_pool **out, struct yl_diag *d)
 {
 	struct yl_store_pool *p = calloc(1, sizeof(*p));
 	enum yl_err err = YL_OK;
 
+	assert(!(flags & YL_STORE_CREATE));
 	*out = NULL;
 	if (!p)
 		return yl_diag_set(d, YL_ERR_NOMEM, NULL, "out of memory");
@@ -477,7 +516,7 @@ enum yl_err yl_store_pool_open(const char *path, int size, struct yl_store_pool 
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->freed, NULL);
 	for (int i = 0; i < size && !err; i++) {
-		err = yl_store_open(path, 0, &p->all[i], d);
+		err = yl_store_open(path, flags, &p->all[i], d);
 		if (!err) {
 			p->free_list[p->nfree++] = p->all[i];
 			p->size++;

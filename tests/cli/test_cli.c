@@ -62,7 +62,7 @@ static void test_help(void **state)
 	(void)state;
 	assert_int_equal(run("--help", out, sizeof(out)), 0);
 	assert_non_null(strstr(out, "serve"));
-	const char *cmds[] = {"init", "serve", "user", "import", "demo", "bench"};
+	const char *cmds[] = {"init", "serve", "user", "import", "demo", "bench", "schedule", "booking"};
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 		char args[64];
 		snprintf(args, sizeof(args), "%s --help", cmds[i]);
