@@ -22,6 +22,14 @@ int64_t yl_clock_now(const struct yl_clock *c)
 	return (int64_t)ts.tv_sec;
 }
 
+double yl_monotonic(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 void yl_clock_fixed(struct yl_clock *c, int64_t t)
 {
 	c->now = fixed_now;

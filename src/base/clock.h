@@ -19,6 +19,8 @@ struct yl_clock {
 
 /* Unix seconds from c (system time when c or c->now is NULL). Thread-safe. */
 int64_t yl_clock_now(const struct yl_clock *c);
+/* Seconds on the monotonic clock, for measuring durations (never for rules). */
+double yl_monotonic(void);
 /* Makes c a clock that always answers t. */
 void yl_clock_fixed(struct yl_clock *c, int64_t t);
 

@@ -54,6 +54,19 @@ enum yl_err yl_bench_booking(const struct yl_bench_booking_opts *o, bool *failed
 int yl_bench_connect(int port);
 int yl_bench_read_response(int fd, char *buf, size_t cap);
 
+/* Latencies in milliseconds, one list per client thread, merged at the end. */
+struct yl_bench_lat {
+	double *ms;
+	size_t n, cap;
+};
+
+/* Appends one latency (aborts on out of memory: a bench has nothing to save). */
+void yl_bench_lat_add(struct yl_bench_lat *l, double ms);
+/* Moves every entry of from into into and frees from's storage. */
+void yl_bench_lat_merge(struct yl_bench_lat *into, struct yl_bench_lat *from);
+/* Sorts l and reads its p50, p99 and max (0 when empty), then frees it. */
+void yl_bench_lat_summary(struct yl_bench_lat *l, double *p50, double *p99, double *max);
+
 /* Prints one row of a bench table: name, value with unit, and a note. */
 void yl_bench_row(const char *name, double value, const char *unit, const char *note);
 void yl_bench_header(const char *title);

@@ -19,6 +19,7 @@
 
 #include "api/server.h"
 #include "base/arena.h"
+#include "base/clock.h"
 #include "domain/booking.h"
 #include "domain/institution.h"
 #include "domain/user.h"
@@ -44,17 +45,9 @@ struct client {
 	int port;
 	double deadline;
 	int64_t created, other;
-	double *lat;
-	size_t nlat, cap;
+	struct yl_bench_lat lat;
 	pthread_t thread;
 };
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static int64_t slot_of(const struct fixture *f, int64_t resident)
 {
@@ -142,9 +135,9 @@ static enum yl_err raw_run(struct fixture *f, bool durable, double seconds, doub
 	if ((err = yl_store_open(f->path, durable ? YL_STORE_DURABLE : 0, &s, d)))
 		return err;
 	c.store = s;
-	start = now_s();
+	start = yl_monotonic();
 	end = start + seconds;
-	while (!err && now_s() < end) {
+	while (!err && yl_monotonic() < end) {
 		struct yl_booking_new in = {0};
 		struct yl_booking out;
 
@@ -159,7 +152,7 @@ static enum yl_err raw_run(struct fixture *f, bool durable, double seconds, doub
 		yl_arena_release(&a);
 		n += !err;
 	}
-	*rate = (double)n / (now_s() - start);
+	*rate = (double)n / (yl_monotonic() - start);
 	*booked = n;
 	yl_store_close(s);
 	yl_arena_release(&a);
@@ -173,9 +166,9 @@ static void *client_main(void *arg)
 	char buf[16384], req[512], body[96];
 	int fd = yl_bench_connect(c->port);
 
-	while (fd >= 0 && now_s() < c->deadline) {
+	while (fd >= 0 && yl_monotonic() < c->deadline) {
 		int64_t r = atomic_fetch_add(&f->next, 1);
-		double t0 = now_s();
+		double t0 = yl_monotonic();
 		int blen, n, status;
 
 		if (r > f->residents)
@@ -195,23 +188,11 @@ static void *client_main(void *arg)
 			c->other++;
 		if (status < 0)
 			break;
-		if (c->nlat == c->cap) {
-			c->cap = c->cap ? c->cap * 2 : 4096;
-			c->lat = realloc(c->lat, c->cap * sizeof(*c->lat));
-			if (!c->lat)
-				abort();
-		}
-		c->lat[c->nlat++] = (now_s() - t0) * 1000.0;
+		yl_bench_lat_add(&c->lat, (yl_monotonic() - t0) * 1000.0);
 	}
 	if (fd >= 0)
 		close(fd);
 	return NULL;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
 }
 
 struct http_result {
@@ -225,8 +206,8 @@ static enum yl_err http_run(struct fixture *f, const struct yl_bench_booking_opt
 	struct yl_server_config cfg = {0};
 	struct yl_server *srv;
 	struct client *cl = calloc((size_t)o->clients, sizeof(*cl));
-	double *all, start;
-	size_t nall = 0;
+	struct yl_bench_lat all = {0};
+	double start, max;
 	int port;
 	enum yl_err err;
 
@@ -240,7 +221,7 @@ static enum yl_err http_run(struct fixture *f, const struct yl_bench_booking_opt
 		free(cl);
 		return err;
 	}
-	start = now_s();
+	start = yl_monotonic();
 	for (int i = 0; i < o->clients; i++) {
 		cl[i].f = f;
 		cl[i].port = port;
@@ -251,27 +232,13 @@ static enum yl_err http_run(struct fixture *f, const struct yl_bench_booking_opt
 		pthread_join(cl[i].thread, NULL);
 		r->created += cl[i].created;
 		r->other += cl[i].other;
-		nall += cl[i].nlat;
+		yl_bench_lat_merge(&all, &cl[i].lat);
 	}
-	r->rate = (double)r->created / (now_s() - start);
+	r->rate = (double)r->created / (yl_monotonic() - start);
 	yl_server_commit_stats(srv, &r->jobs, &r->commits);
 	yl_server_stop(srv);
-	all = malloc((nall ? nall : 1) * sizeof(*all));
-	if (!all)
-		abort();
-	nall = 0;
-	for (int i = 0; i < o->clients; i++) {
-		memcpy(all + nall, cl[i].lat, cl[i].nlat * sizeof(*all));
-		nall += cl[i].nlat;
-		free(cl[i].lat);
-	}
 	free(cl);
-	qsort(all, nall, sizeof(*all), cmp_double);
-	if (nall) {
-		r->p50 = all[nall / 2];
-		r->p99 = all[(size_t)((double)nall * 0.99)];
-	}
-	free(all);
+	yl_bench_lat_summary(&all, &r->p50, &r->p99, &max);
 	return YL_OK;
 }
 

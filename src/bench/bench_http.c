@@ -18,6 +18,7 @@
 
 #include "api/server.h"
 #include "base/arena.h"
+#include "base/clock.h"
 #include "domain/area.h"
 #include "domain/institution.h"
 #include "domain/user.h"
@@ -29,17 +30,9 @@ struct client {
 	size_t request_len;
 	double deadline;
 	int64_t count, errors;
-	double *lat; /* ms */
-	size_t nlat, cap;
+	struct yl_bench_lat lat;
 	pthread_t thread;
 };
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 int yl_bench_connect(int port)
 {
@@ -103,8 +96,8 @@ static void *client_main(void *arg)
 	char buf[65536];
 	int fd = yl_bench_connect(c->port);
 
-	while (fd >= 0 && now_s() < c->deadline) {
-		double t0 = now_s();
+	while (fd >= 0 && yl_monotonic() < c->deadline) {
+		double t0 = yl_monotonic();
 		int status;
 
 		if (write(fd, c->request, c->request_len) != (ssize_t)c->request_len) {
@@ -118,13 +111,7 @@ static void *client_main(void *arg)
 				break;
 		}
 		c->count++;
-		if (c->nlat == c->cap) {
-			c->cap = c->cap ? c->cap * 2 : 4096;
-			c->lat = realloc(c->lat, c->cap * sizeof(*c->lat));
-			if (!c->lat)
-				abort();
-		}
-		c->lat[c->nlat++] = (now_s() - t0) * 1000.0;
+		yl_bench_lat_add(&c->lat, (yl_monotonic() - t0) * 1000.0);
 	}
 	if (fd >= 0)
 		close(fd);
@@ -135,6 +122,38 @@ static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
 	return x < y ? -1 : x > y;
+}
+
+void yl_bench_lat_add(struct yl_bench_lat *l, double ms)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 4096;
+		l->ms = realloc(l->ms, l->cap * sizeof(*l->ms));
+		if (!l->ms)
+			abort();
+	}
+	l->ms[l->n++] = ms;
+}
+
+void yl_bench_lat_merge(struct yl_bench_lat *into, struct yl_bench_lat *from)
+{
+	for (size_t i = 0; i < from->n; i++)
+		yl_bench_lat_add(into, from->ms[i]);
+	free(from->ms);
+	memset(from, 0, sizeof(*from));
+}
+
+void yl_bench_lat_summary(struct yl_bench_lat *l, double *p50, double *p99, double *max)
+{
+	*p50 = *p99 = *max = 0;
+	if (l->n) {
+		qsort(l->ms, l->n, sizeof(*l->ms), cmp_double);
+		*p50 = l->ms[l->n / 2];
+		*p99 = l->ms[(size_t)((double)l->n * 0.99)];
+		*max = l->ms[l->n - 1];
+	}
+	free(l->ms);
+	memset(l, 0, sizeof(*l));
 }
 
 /* A temporary database with a tiny registry and an admin; returns the admin token. */
@@ -176,8 +195,7 @@ enum yl_err yl_bench_http(const struct yl_bench_http_opts *o, struct yl_bench_ht
 	struct yl_server_config cfg = {0};
 	struct yl_server *srv;
 	struct client *cl;
-	double *all;
-	size_t nall = 0;
+	struct yl_bench_lat all = {0};
 	int port, n;
 	enum yl_err err;
 
@@ -200,7 +218,7 @@ enum yl_err yl_bench_http(const struct yl_bench_http_opts *o, struct yl_bench_ht
 	if (!cl)
 		abort();
 	/* warm-up of half a second is part of each client's run but not of the count */
-	double start = now_s();
+	double start = yl_monotonic();
 	for (int i = 0; i < o->clients; i++) {
 		cl[i].port = port;
 		cl[i].request = request;
@@ -212,27 +230,12 @@ enum yl_err yl_bench_http(const struct yl_bench_http_opts *o, struct yl_bench_ht
 		pthread_join(cl[i].thread, NULL);
 		r->requests += cl[i].count;
 		r->errors += cl[i].errors;
-		nall += cl[i].nlat;
+		yl_bench_lat_merge(&all, &cl[i].lat);
 	}
-	r->seconds = now_s() - start;
+	r->seconds = yl_monotonic() - start;
 	yl_server_stop(srv);
-	all = malloc((nall ? nall : 1) * sizeof(*all));
-	if (!all)
-		abort();
-	nall = 0;
-	for (int i = 0; i < o->clients; i++) {
-		memcpy(all + nall, cl[i].lat, cl[i].nlat * sizeof(*all));
-		nall += cl[i].nlat;
-		free(cl[i].lat);
-	}
 	free(cl);
-	qsort(all, nall, sizeof(*all), cmp_double);
-	if (nall) {
-		r->p50_ms = all[nall / 2];
-		r->p99_ms = all[(size_t)((double)nall * 0.99)];
-		r->max_ms = all[nall - 1];
-	}
-	free(all);
+	yl_bench_lat_summary(&all, &r->p50_ms, &r->p99_ms, &r->max_ms);
 	r->rps = (double)r->requests / r->seconds;
 	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
 	if (system(path) != 0)

@@ -13,13 +13,6 @@
 #include "base/codes.h"
 #include "cli/cli.h"
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static enum yl_err write_files(const char *dir, int64_t n, struct yl_diag *d)
 {
 	char path[256], id[19], date[YL_DATE_LEN];
@@ -72,18 +65,18 @@ enum yl_err yl_bench_import(int64_t rows, struct yl_diag *d)
 	snprintf(db, sizeof(db), "%s/bench.db", dir);
 	snprintf(areas, sizeof(areas), "%s/areas.jsonl", dir);
 	snprintf(residents, sizeof(residents), "%s/residents.jsonl", dir);
-	t0 = now_s();
+	t0 = yl_monotonic();
 	err = write_files(dir, rows, d);
-	gen = now_s() - t0;
+	gen = yl_monotonic() - t0;
 	if (err)
 		return err;
 	if (yl_cmd_init(4, init_argv) != 0 || yl_cmd_import(5, areas_argv) != 0)
 		return yl_diag_set(d, YL_ERR_INTERNAL, NULL, "setting up the bench database failed");
 	fprintf(stderr, "bench import: %lld residents generated in %.1f s, importing ...\n",
 		(long long)rows, gen);
-	t0 = now_s();
+	t0 = yl_monotonic();
 	rc = yl_cmd_import(5, res_argv);
-	t1 = now_s();
+	t1 = yl_monotonic();
 	if (rc != 0)
 		return yl_diag_set(d, YL_ERR_INTERNAL, NULL, "import failed with exit %d", rc);
 	yl_bench_header("yilian bench import: residents from JSON Lines, one transaction");

@@ -8,16 +8,10 @@
 #include <unistd.h>
 
 #include "api/server.h"
+#include "base/clock.h"
 #include "cli/cli.h"
 #include "demo/county.h"
 #include "domain/user.h"
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 struct demo_users {
 	char admin[YL_TOKEN_LEN + 1], doctor[YL_TOKEN_LEN + 1], regulator[YL_TOKEN_LEN + 1];
@@ -88,7 +82,7 @@ int yl_cmd_demo(int argc, char **argv)
 	struct yl_ctx c = {0};
 	const char *db;
 	char side[300];
-	double t0 = now_s();
+	double t0 = yl_monotonic();
 	enum yl_err err;
 	sigset_t set;
 
@@ -148,7 +142,7 @@ int yl_cmd_demo(int argc, char **argv)
 	}
 	yl_store_close(s);
 	yl_arena_release(&arena);
-	printf("demo county written to %s in %.1f s:\n", db, now_s() - t0);
+	printf("demo county written to %s in %.1f s:\n", db, yl_monotonic() - t0);
 	printf("  %lld areas, %lld institutions, %lld consortia, %lld departments, %lld practitioners\n",
 	       (long long)r.areas, (long long)r.institutions, (long long)r.consortia,
 	       (long long)r.departments, (long long)r.practitioners);
