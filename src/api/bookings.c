@@ -1,9 +1,10 @@
 /* bookings.c - /api/v1/bookings: book a place in a slot (idempotent by key), read one, list
  * by resident, slot or derived status, and the actions cancel, check-in and seen. Bookings
  * are not importable, so the decoder stays in this file. The idempotency key travels in the
- * body (`idempotency_key`), where every face can carry it; a retried request is answered 200
- * with the first booking instead of 201. Booking goes through the group committer: the
- * decoded request is run by yl_booking_create in a savepoint of a shared, durable commit.
+ * body (`idempotency_key`), where every face can carry it, or in an `Idempotency-Key` header
+ * (the HTTP convention); a retried request is answered 200 with the first booking instead of
+ * 201. Booking goes through the group committer: the decoded request is deferred to it
+ * (yl_req_defer) and run by yl_booking_create in a savepoint of a shared, durable commit.
  */
 #include <string.h>
 
@@ -80,21 +81,51 @@ static enum yl_err run_booking(const struct yl_ctx *c, void *arg)
 	return yl_booking_create(c, &j->in, &j->out, &j->replayed);
 }
 
+static enum yl_err finish_booking(struct yl_req *r, struct yl_jw *w, void *arg)
+{
+	struct booking_job *j = arg;
+
+	r->status = j->replayed ? 200 : 201;
+	booking_json(w, &j->out);
+	return YL_OK;
+}
+
+/* The Idempotency-Key header stands in for a body key; both given must agree, so that a client
+ * never has one of two keys silently ignored. */
+static enum yl_err header_key(struct yl_req *r, struct yl_booking_new *in)
+{
+	const char *h = yl_req_header(r, "Idempotency-Key");
+
+	if (!h)
+		return YL_OK;
+	if (strlen(h) > YL_BOOKING_KEY_MAX)
+		return yl_diag_set(r->ctx.diag, YL_ERR_INVALID, "idempotency_key",
+				   "Idempotency-Key header is longer than %d bytes",
+				   YL_BOOKING_KEY_MAX);
+	if (in->idempotency_key && strcmp(in->idempotency_key, h) != 0)
+		return yl_diag_set(r->ctx.diag, YL_ERR_INVALID, "idempotency_key",
+				   "idempotency_key and the Idempotency-Key header differ");
+	/* copied: the job may outlive the transport's view of the header */
+	in->idempotency_key = yl_arena_strdup(r->ctx.arena, h);
+	return YL_OK;
+}
+
 static enum yl_err post_booking(struct yl_req *r, struct yl_jw *w)
 {
-	struct booking_job j;
+	/* arena-owned: with a committer it is read after this handler has returned */
+	struct booking_job *j = yl_arena_alloc(r->ctx.arena, sizeof(*j));
 	enum yl_err err;
 
-	if ((err = decode_booking(&r->ctx, r->body, &j.in)))
+	if ((err = decode_booking(&r->ctx, r->body, &j->in)) || (err = header_key(r, &j->in)))
 		return err;
+	if (r->committer) {
+		yl_req_defer(r, run_booking, finish_booking, j);
+		return YL_OK;
+	}
 	/* without a committer (a transaction is already open) the booking runs in it */
-	err = r->committer ? yl_committer_run(r->committer, &r->ctx, run_booking, &j)
-			   : run_booking(&r->ctx, &j);
-	if (err)
+	if ((err = run_booking(&r->ctx, j)))
 		return err;
-	r->status = j.replayed ? 200 : 201;
-	booking_json(w, &j.out);
-	return YL_OK;
+	return finish_booking(r, w, j);
 }
 
 static enum yl_err get_booking(struct yl_req *r, struct yl_jw *w)

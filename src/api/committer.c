@@ -1,38 +1,33 @@
-/* committer.c - the group-commit thread (see committer.h): a FIFO of jobs under one mutex,
- * one condition variable to wake the committer and one to wake the waiters. Jobs live on
- * their callers' stacks; the queue only links them. A batch is BEGIN IMMEDIATE, then per job
- * SAVEPOINT / job / RELEASE (or ROLLBACK TO + RELEASE on error), then one COMMIT. The lock is
- * never held while SQL runs, so callers can queue the next batch during the fsync.
+/* committer.c - the group-commit thread (see committer.h): a FIFO of jobs under one mutex and
+ * one condition variable to wake the committer. Jobs live in their callers' storage; the queue
+ * only links them. Each job is answered through its done callback after the batch, outside
+ * the lock; yl_committer_run is submit plus a wait on a condition variable. A batch is BEGIN
+ * IMMEDIATE, then per job SAVEPOINT / job / RELEASE (or ROLLBACK TO + RELEASE on error), then
+ * one COMMIT. The lock is never held while SQL runs, so callers can queue the next batch
+ * during the fsync.
  */
 #include "api/committer.h"
 
 #include <pthread.h>
 #include <stdlib.h>
-
-struct job {
-	yl_commit_fn fn;
-	void *arg;
-	struct yl_ctx ctx; /* the caller's, with the committer's store */
-	enum yl_err err;
-	bool done;
-	struct job *next;
-};
+#include <string.h>
 
 struct yl_committer {
 	struct yl_store *store;
 	int batch_max;
-	struct job **batch; /* batch_max entries, used by the committer thread only */
+	struct yl_commit_job **batch; /* batch_max entries, used by the committer thread only */
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t queued;   /* signalled when a job is queued or stop is set */
-	pthread_cond_t finished; /* broadcast when a batch is answered */
-	struct job *head, *tail;
+	pthread_cond_t finished; /* broadcast when a yl_committer_run job is answered */
+	struct yl_commit_job *head, *tail;
 	bool stopping;
+	bool joined; /* a drain has joined (or is joining) the thread */
 	int64_t jobs, commits;
 };
 
 /* Answers every job of a batch whose transaction failed as a whole with the error in d. */
-static void fail_all(struct job **batch, int n, enum yl_err err, const struct yl_diag *d)
+static void fail_all(struct yl_commit_job **batch, int n, enum yl_err err, const struct yl_diag *d)
 {
 	for (int i = 0; i < n; i++) {
 		batch[i]->err = err;
@@ -42,7 +37,7 @@ static void fail_all(struct job **batch, int n, enum yl_err err, const struct yl
 }
 
 /* Runs one batch in one transaction; sets each job's err. */
-static void run_batch(struct yl_committer *cm, struct job **batch, int n)
+static void run_batch(struct yl_committer *cm, struct yl_commit_job **batch, int n)
 {
 	struct yl_diag d;
 	enum yl_err err;
@@ -54,7 +49,7 @@ static void run_batch(struct yl_committer *cm, struct job **batch, int n)
 		return;
 	}
 	for (int i = 0; i < n; i++) {
-		struct job *j = batch[i];
+		struct yl_commit_job *j = batch[i];
 
 		if ((err = yl_store_savepoint(cm->store, "job", &d)))
 			break;
@@ -79,7 +74,7 @@ static void run_batch(struct yl_committer *cm, struct job **batch, int n)
 static void *committer_main(void *arg)
 {
 	struct yl_committer *cm = arg;
-	struct job **batch = cm->batch;
+	struct yl_commit_job **batch = cm->batch;
 
 	pthread_mutex_lock(&cm->lock);
 	for (;;) {
@@ -98,11 +93,18 @@ static void *committer_main(void *arg)
 		pthread_mutex_unlock(&cm->lock);
 		run_batch(cm, batch, n);
 		pthread_mutex_lock(&cm->lock);
-		for (int i = 0; i < n; i++)
-			batch[i]->done = true;
 		cm->jobs += n;
 		cm->commits++;
-		pthread_cond_broadcast(&cm->finished);
+		pthread_mutex_unlock(&cm->lock);
+		/* Answered outside the lock (a callback may take other locks, such as the HTTP
+		 * server's); fn and arg are read first because a job may be freed once answered. */
+		for (int i = 0; i < n; i++) {
+			yl_commit_done_fn done = batch[i]->done;
+			void *done_arg = batch[i]->done_arg;
+
+			done(done_arg, batch[i]->err);
+		}
+		pthread_mutex_lock(&cm->lock);
 	}
 	pthread_mutex_unlock(&cm->lock);
 	return NULL;
@@ -145,30 +147,65 @@ enum yl_err yl_committer_start(const char *db_path, int batch_max, struct yl_com
 	return YL_OK;
 }
 
-enum yl_err yl_committer_run(struct yl_committer *cm, const struct yl_ctx *c, yl_commit_fn fn,
-			     void *arg)
+enum yl_err yl_committer_submit(struct yl_committer *cm, struct yl_commit_job *j,
+				const struct yl_ctx *c, yl_commit_fn fn, void *arg,
+				yl_commit_done_fn done, void *done_arg)
 {
-	struct job j = {0};
-
-	j.fn = fn;
-	j.arg = arg;
-	j.ctx = *c;
-	j.ctx.store = cm->store;
+	memset(j, 0, sizeof(*j));
+	j->fn = fn;
+	j->arg = arg;
+	j->ctx = *c;
+	j->ctx.store = cm->store;
+	j->done = done;
+	j->done_arg = done_arg;
 	pthread_mutex_lock(&cm->lock);
 	if (cm->stopping) {
 		pthread_mutex_unlock(&cm->lock);
 		return yl_diag_set(c->diag, YL_ERR_BUSY, NULL, "the server is stopping");
 	}
 	if (cm->tail)
-		cm->tail->next = &j;
+		cm->tail->next = j;
 	else
-		cm->head = &j;
-	cm->tail = &j;
+		cm->head = j;
+	cm->tail = j;
 	pthread_cond_signal(&cm->queued);
-	while (!j.done)
+	pthread_mutex_unlock(&cm->lock);
+	return YL_OK;
+}
+
+/* A yl_committer_run caller waiting on cm->finished. */
+struct waiter {
+	struct yl_committer *cm;
+	enum yl_err err;
+	bool done;
+};
+
+static void wake_waiter(void *arg, enum yl_err err)
+{
+	struct waiter *w = arg;
+	struct yl_committer *cm = w->cm;
+
+	pthread_mutex_lock(&cm->lock);
+	w->err = err;
+	w->done = true;
+	pthread_cond_broadcast(&cm->finished);
+	pthread_mutex_unlock(&cm->lock);
+}
+
+enum yl_err yl_committer_run(struct yl_committer *cm, const struct yl_ctx *c, yl_commit_fn fn,
+			     void *arg)
+{
+	struct yl_commit_job j;
+	struct waiter w = {cm, YL_OK, false};
+	enum yl_err err = yl_committer_submit(cm, &j, c, fn, arg, wake_waiter, &w);
+
+	if (err)
+		return err;
+	pthread_mutex_lock(&cm->lock);
+	while (!w.done)
 		pthread_cond_wait(&cm->finished, &cm->lock);
 	pthread_mutex_unlock(&cm->lock);
-	return j.err;
+	return w.err;
 }
 
 void yl_committer_stats(struct yl_committer *cm, int64_t *jobs, int64_t *commits)
@@ -179,15 +216,27 @@ void yl_committer_stats(struct yl_committer *cm, int64_t *jobs, int64_t *commits
 	pthread_mutex_unlock(&cm->lock);
 }
 
-void yl_committer_stop(struct yl_committer *cm)
+void yl_committer_drain(struct yl_committer *cm)
 {
+	bool join;
+
 	if (!cm)
 		return;
 	pthread_mutex_lock(&cm->lock);
 	cm->stopping = true;
+	join = !cm->joined;
+	cm->joined = true;
 	pthread_cond_signal(&cm->queued);
 	pthread_mutex_unlock(&cm->lock);
-	pthread_join(cm->thread, NULL);
+	if (join)
+		pthread_join(cm->thread, NULL);
+}
+
+void yl_committer_stop(struct yl_committer *cm)
+{
+	if (!cm)
+		return;
+	yl_committer_drain(cm);
 	pthread_mutex_destroy(&cm->lock);
 	pthread_cond_destroy(&cm->queued);
 	pthread_cond_destroy(&cm->finished);

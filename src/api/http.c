@@ -1,6 +1,7 @@
 /* http.c - helpers every handler uses: path ids, query integers, pagination envelopes. */
 #include "api/http.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -12,6 +13,20 @@ const char *yl_req_query(struct yl_req *r, const char *key)
 {
 	const char *v = r->query ? r->query(r->conn, key) : NULL;
 	return v && *v ? v : NULL;
+}
+
+const char *yl_req_header(struct yl_req *r, const char *key)
+{
+	const char *v = r->header ? r->header(r->conn, key) : NULL;
+	return v && *v ? v : NULL;
+}
+
+void yl_req_defer(struct yl_req *r, yl_commit_fn run, yl_finish_fn finish, void *arg)
+{
+	assert(r->committer && run && finish);
+	r->defer_run = run;
+	r->defer_finish = finish;
+	r->defer_arg = arg;
 }
 
 static bool parse_i64(const char *s, int64_t *out)

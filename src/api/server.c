@@ -1,15 +1,19 @@
 /* server.c - libmicrohttpd glue: body accumulation with a cap, authentication, one
  * transaction per request (or, for YL_ROUTE_OWN_TX routes, a handler that goes through the
  * group committer), error envelopes, and the access path to the router. Every connection
- * commits durably (fsync before the answer).
+ * commits durably (fsync before the answer). A request deferred to the committer suspends its
+ * connection instead of blocking the worker: MHD binds a connection to one worker thread, so a
+ * blocked worker would stall all its other connections and cap a batch at the pool size.
  * libmicrohttpd was chosen over hand-rolled sockets for its HTTP/1.1 conformance
  * (pipelining, chunked bodies, limits) and its thread pool with epoll.
  */
 #include "api/server.h"
 
 #include <arpa/inet.h>
+#include <assert.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,12 +33,31 @@ struct yl_server {
 	const struct yl_clock *clock;
 };
 
-/* Per-connection request state, kept across MHD's upload callbacks. */
+/* Per-request state, kept across MHD's upload callbacks; on_completed frees it, whatever
+ * became of the client.
+ *
+ * The call fields (arena to json) are the routed request. For a request deferred to the
+ * committer they outlive the first dispatch: the connection is suspended, the committer
+ * thread uses arena, diag and actor through job, and job_done hands them back (release store
+ * on job_done, then MHD_resume_connection); the worker answers on MHD's next call. A suspended
+ * connection is neither polled nor timed out, so nothing frees p while the committer holds
+ * the job; yl_server_stop drains the committer before stopping MHD for the same reason. */
 struct pending {
 	struct yl_buf body;
 	bool too_large;
-	bool answered;    /* a response was queued before the body was read */
+	bool answered;    /* a response was queued (or, before the body was read, refused) */
 	size_t discarded; /* bytes dropped after crossing the cap */
+	struct yl_arena arena;
+	struct yl_diag diag;
+	struct yl_actor actor;
+	struct yl_req req;
+	json_t *json;     /* the parsed body (req.body) */
+	/* deferred requests only */
+	bool deferred;    /* job was handed to the committer (or refused by it) */
+	struct MHD_Connection *conn;
+	struct yl_commit_job job;
+	enum yl_err job_err;
+	atomic_bool job_done;
 };
 
 enum { YL_DISCARD_MAX = 64 * 1024 * 1024 };
@@ -42,6 +65,11 @@ enum { YL_DISCARD_MAX = 64 * 1024 * 1024 };
 static const char *mhd_query(void *conn, const char *key)
 {
 	return MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, key);
+}
+
+static const char *mhd_header(void *conn, const char *key)
+{
+	return MHD_lookup_connection_value(conn, MHD_HEADER_KIND, key);
 }
 
 static enum MHD_Result send_json(struct MHD_Connection *conn, int status, struct yl_buf *body)
@@ -101,98 +129,164 @@ static enum yl_err authenticate(struct MHD_Connection *conn, struct yl_ctx *ctx,
 	return yl_token_authenticate(ctx, h + 7, actor);
 }
 
+/* Frees what the routed request holds; p stays usable for MHD's remaining callbacks. */
+static void release_call(struct pending *p)
+{
+	json_decref(p->json);
+	p->json = NULL;
+	p->req.body = NULL;
+	yl_arena_release(&p->arena);
+}
+
+/* Queues the answer: err with p->diag, or the success body out with p->req.status. */
+static enum MHD_Result answer(struct MHD_Connection *conn, struct pending *p, enum yl_err err,
+			      struct yl_buf *out)
+{
+	enum MHD_Result ret;
+
+	if (err) {
+		if (p->diag.err == YL_OK)
+			yl_diag_set(&p->diag, err, NULL, "%s", yl_err_code(err));
+		p->diag.err = err;
+		yl_buf_release(out);
+		ret = send_error(conn, &p->diag);
+	} else {
+		ret = send_json(conn, p->req.status, out);
+	}
+	p->answered = true;
+	release_call(p);
+	return ret;
+}
+
+/* The committer's done callback (committer thread). */
+static void job_done(void *arg, enum yl_err err)
+{
+	struct pending *p = arg;
+	struct MHD_Connection *conn = p->conn;
+
+	p->job_err = err;
+	atomic_store_explicit(&p->job_done, true, memory_order_release);
+	/* From here the worker may answer and free p; conn stays valid until it is resumed. */
+	MHD_resume_connection(conn);
+}
+
+/* Hands the deferred write of p->req to the committer and parks the connection. */
+static enum MHD_Result defer(struct yl_server *srv, struct MHD_Connection *conn,
+			     struct pending *p)
+{
+	enum yl_err err;
+
+	p->deferred = true;
+	p->conn = conn;
+	/* Suspended before the job is queued: a resume that came first would be cancelled by
+	 * the suspend and leave the request parked for good. */
+	MHD_suspend_connection(conn);
+	err = yl_committer_submit(srv->committer, &p->job, &p->req.ctx, p->req.defer_run,
+				  p->req.defer_arg, job_done, p);
+	if (err)
+		job_done(p, err); /* not queued (stopping): answered busy on the next call */
+	return MHD_YES;
+}
+
+/* MHD's call after job_done resumed the connection: answers the deferred request. */
+static enum MHD_Result finish_deferred(struct MHD_Connection *conn, struct pending *p)
+{
+	struct yl_buf out = YL_BUF_INIT;
+	struct yl_jw w;
+	enum yl_err err;
+
+	if (!atomic_load_explicit(&p->job_done, memory_order_acquire))
+		return MHD_YES; /* not expected: only job_done resumes the connection */
+	err = p->job_err;
+	yl_jw_init(&w, &out);
+	if (!err)
+		err = p->req.defer_finish(&p->req, &w, p->req.defer_arg);
+	return answer(conn, p, err, &out);
+}
+
 /* Runs one routed request against a pooled connection. */
 static enum MHD_Result dispatch(struct yl_server *srv, struct MHD_Connection *conn,
 				const char *method, const char *url, struct pending *p)
 {
-	struct yl_arena arena = YL_ARENA_INIT;
-	struct yl_diag diag;
-	struct yl_actor actor = {0};
-	struct yl_req req = {0};
+	struct yl_req *req = &p->req;
 	struct yl_buf out = YL_BUF_INIT;
 	struct yl_jw w;
 	const struct yl_route *route;
 	struct yl_store *store = NULL;
-	json_t *body = NULL;
 	bool known, in_tx = false;
 	enum yl_err err = YL_OK;
-	enum MHD_Result ret;
 
-	yl_diag_clear(&diag);
-	route = yl_route_match(&arena, method, url, req.params, &req.nparams, &known);
+	yl_diag_clear(&p->diag);
+	route = yl_route_match(&p->arena, method, url, req->params, &req->nparams, &known);
 	if (!route) {
 		if (known)
-			yl_diag_set(&diag, YL_ERR_METHOD, NULL, "%s is not allowed on %.200s", method, url);
+			err = yl_diag_set(&p->diag, YL_ERR_METHOD, NULL,
+					  "%s is not allowed on %.200s", method, url);
 		else
-			yl_diag_set(&diag, YL_ERR_NOT_FOUND, NULL, "no such endpoint: %.200s", url);
-		yl_arena_release(&arena);
-		return send_error(conn, &diag);
+			err = yl_diag_set(&p->diag, YL_ERR_NOT_FOUND, NULL,
+					  "no such endpoint: %.200s", url);
+		return answer(conn, p, err, &out);
 	}
 	if (p->too_large) {
-		yl_diag_set(&diag, YL_ERR_TOO_LARGE, NULL, "body exceeds %d bytes", YL_JSON_MAX_BODY);
-		yl_arena_release(&arena);
-		return send_error(conn, &diag);
+		err = yl_diag_set(&p->diag, YL_ERR_TOO_LARGE, NULL, "body exceeds %d bytes",
+				  YL_JSON_MAX_BODY);
+		return answer(conn, p, err, &out);
 	}
-	actor.name = "anonymous";
-	req.method = method;
-	req.path = url;
-	req.status = 200;
-	req.query = mhd_query;
-	req.conn = conn;
-	req.ctx.clock = srv->clock;
-	req.ctx.arena = &arena;
-	req.ctx.diag = &diag;
-	req.ctx.actor = &actor;
+	p->actor.name = "anonymous";
+	req->method = method;
+	req->path = url;
+	req->status = 200;
+	req->query = mhd_query;
+	req->header = mhd_header;
+	req->conn = conn;
+	req->ctx.clock = srv->clock;
+	req->ctx.arena = &p->arena;
+	req->ctx.diag = &p->diag;
+	req->ctx.actor = &p->actor;
 	store = yl_store_pool_get(srv->pool);
-	req.ctx.store = store;
+	req->ctx.store = store;
 	err = (route->flags & YL_ROUTE_WRITE) && !(route->flags & YL_ROUTE_OWN_TX)
-		      ? yl_store_begin(store, &diag)
-		      : yl_store_begin_read(store, &diag);
+		      ? yl_store_begin(store, &p->diag)
+		      : yl_store_begin_read(store, &p->diag);
 	in_tx = !err;
 	if (!err && !(route->flags & YL_ROUTE_PUBLIC))
-		err = authenticate(conn, &req.ctx, &actor);
+		err = authenticate(conn, &req->ctx, &p->actor);
 	if (route->flags & YL_ROUTE_OWN_TX) {
 		/* Only the token is read here; the write goes to the committer, which has its own
-		 * connection, so the pooled one is given back before the handler waits. */
+		 * connection, so the pooled one is given back before the handler runs. */
 		yl_store_rollback(store);
 		yl_store_pool_put(srv->pool, store);
 		store = NULL;
 		in_tx = false;
-		req.ctx.store = NULL;
-		req.committer = srv->committer;
+		req->ctx.store = NULL;
+		req->committer = srv->committer;
 	}
 	/* The body is parsed only for a caller who may call: anonymous garbage costs no parse. */
 	if (err) {
 		/* not authenticated (or no transaction): nothing to parse */
 	} else if ((route->flags & YL_ROUTE_BODY_OPT) && p->body.len == 0) {
-		body = json_object();
+		p->json = json_object();
 	} else if (route->flags & YL_ROUTE_BODY) {
-		err = yl_json_parse(yl_buf_str(&p->body), p->body.len, &body, &diag);
+		err = yl_json_parse(yl_buf_str(&p->body), p->body.len, &p->json, &p->diag);
 	} else if (p->body.len > 0) {
-		err = yl_diag_set(&diag, YL_ERR_INVALID, NULL, "this endpoint takes no body");
+		err = yl_diag_set(&p->diag, YL_ERR_INVALID, NULL, "this endpoint takes no body");
 	}
-	req.body = body;
+	req->body = p->json;
 	yl_jw_init(&w, &out);
 	if (!err)
-		err = route->fn(&req, &w);
+		err = route->fn(req, &w);
+	if (!err && req->defer_run) {
+		assert(!in_tx && out.len == 0);
+		yl_buf_release(&out);
+		return defer(srv, conn, p);
+	}
 	if (!err && in_tx)
-		err = yl_store_commit(store, &diag);
+		err = yl_store_commit(store, &p->diag);
 	if (err && in_tx)
 		yl_store_rollback(store);
 	if (store)
 		yl_store_pool_put(srv->pool, store);
-	json_decref(body);
-	if (err) {
-		if (diag.err == YL_OK)
-			yl_diag_set(&diag, err, NULL, "%s", yl_err_code(err));
-		diag.err = err;
-		yl_buf_release(&out);
-		ret = send_error(conn, &diag);
-	} else {
-		ret = send_json(conn, req.status, &out);
-	}
-	yl_arena_release(&arena);
-	return ret;
+	return answer(conn, p, err, &out);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -209,7 +303,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		if (!p)
 			return MHD_NO;
 		*con_cls = p;
-		if (cl && strtoull(cl, NULL, 10) > YL_JSON_MAX_BODY) {
+		if (cl && strtoull(cl, NULL, 10) > YL_JSON_MAX_BODY &&
+		    strtoull(cl, NULL, 10) <= YL_DISCARD_MAX) {
+			/* Over the cap but not absurd: read and drop the body, then answer 413.
+			 * Answering at once would close the connection under a client that is
+			 * still sending, and it would often see a reset instead of the 413. */
+			p->too_large = true;
+		} else if (cl && strtoull(cl, NULL, 10) > YL_JSON_MAX_BODY) {
 			/* Refuse before reading: MHD answers and closes the connection. */
 			struct yl_diag d;
 			yl_diag_set(&d, YL_ERR_TOO_LARGE, NULL, "body exceeds %d bytes", YL_JSON_MAX_BODY);
@@ -219,6 +319,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		}
 		return MHD_YES;
 	}
+	if (p->deferred && !p->answered)
+		return finish_deferred(conn, p);
 	if (*upload_data_size) {
 		if (!p->too_large && p->body.len + *upload_data_size > YL_JSON_MAX_BODY) {
 			p->too_large = true;
@@ -251,6 +353,10 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	(void)toe;
 
 	if (p) {
+		/* the committer is done with a deferred job: it is answered before MHD resumes
+		 * the connection, and MHD never ends a suspended one (see yl_server_stop) */
+		assert(!p->deferred || atomic_load_explicit(&p->job_done, memory_order_acquire));
+		release_call(p);
 		yl_buf_release(&p->body);
 		free(p);
 		*con_cls = NULL;
@@ -286,7 +392,9 @@ enum yl_err yl_server_start(const struct yl_server_config *cfg, struct yl_server
 		return err;
 	}
 	s->daemon = MHD_start_daemon(
-		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL_LINUX_ONLY | MHD_USE_ERROR_LOG, 0,
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL_LINUX_ONLY | MHD_USE_ERROR_LOG |
+			MHD_ALLOW_SUSPEND_RESUME,
+		0,
 		NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads, MHD_OPTION_NOTIFY_COMPLETED,
 		on_completed, s, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
@@ -315,7 +423,11 @@ void yl_server_stop(struct yl_server *s)
 {
 	if (!s)
 		return;
-	MHD_stop_daemon(s->daemon); /* in-flight requests finish, their jobs included */
+	/* The committer is drained first: MHD aborts when it stops with a connection still
+	 * suspended. Jobs already queued are committed and answered; a booking that arrives
+	 * after this is answered busy at once, never parked. */
+	yl_committer_drain(s->committer);
+	MHD_stop_daemon(s->daemon); /* in-flight requests finish */
 	yl_committer_stop(s->committer);
 	yl_store_pool_close(s->pool);
 	free(s);
