@@ -13,6 +13,7 @@ static const struct yl_setting known[] = {
 	{"no_show_limit", 3, 1, 100, "no-shows within the window that suspend booking"},
 	{"no_show_window_days", 90, 1, 3650, "window in which no-shows are counted"},
 	{"no_show_suspension_days", 90, 0, 3650, "length of a booking suspension"},
+	{"referral_expiry_hours", 48, 1, 720, "a referral not answered within this expires"},
 };
 
 #define NKNOWN ((int)(sizeof(known) / sizeof(known[0])))

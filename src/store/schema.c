@@ -276,9 +276,105 @@ static const char *const v2_booking[] = {
 	NULL,
 };
 
+/* Referrals and encounters (issue 4). Costs are integer fen by category; the fund and
+ * out-of-pocket parts must add up to the total. A referral's every state change is a row of
+ * referral_events; its expiry is computed from the clock (expires_at), never by a job. */
+static const char *const v3_referral_encounter[] = {
+	"CREATE TABLE referrals ("
+	" id INTEGER PRIMARY KEY,"
+	" direction TEXT NOT NULL CHECK (direction IN ('up','down','lateral')),"
+	" care_type TEXT NOT NULL CHECK (care_type IN ('outpatient','inpatient')),"
+	" resident_id INTEGER NOT NULL REFERENCES residents(id),"
+	" from_institution_id INTEGER NOT NULL REFERENCES institutions(id),"
+	" from_practitioner_id INTEGER REFERENCES practitioners(id),"
+	" to_institution_id INTEGER NOT NULL REFERENCES institutions(id),"
+	" to_department_id INTEGER REFERENCES departments(id),"
+	" diagnosis_code TEXT NOT NULL CHECK (length(diagnosis_code) BETWEEN 3 AND 10),"
+	" reason TEXT NOT NULL CHECK (length(reason) BETWEEN 1 AND 1000),"
+	" status TEXT NOT NULL CHECK (status IN ('requested','accepted','arrived','completed',"
+	"  'rejected','cancelled','expired')),"
+	" status_reason TEXT,"
+	" outside_consortium INTEGER NOT NULL CHECK (outside_consortium IN (0, 1)),"
+	" booking_id INTEGER REFERENCES bookings(id),"
+	" planned_admission_date TEXT CHECK (planned_admission_date IS NULL OR"
+	"  length(planned_admission_date) = 10),"
+	" acknowledged_at BIGINT,"
+	" acknowledged_by INTEGER REFERENCES users(id),"
+	" requested_at BIGINT NOT NULL,"
+	" expires_at BIGINT NOT NULL CHECK (expires_at > requested_at),"
+	" updated_at BIGINT NOT NULL,"
+	" CHECK (from_institution_id <> to_institution_id),"
+	" CHECK (status NOT IN ('rejected','cancelled') OR status_reason IS NOT NULL));",
+	"CREATE INDEX referrals_resident ON referrals(resident_id);",
+	"CREATE INDEX referrals_to ON referrals(to_institution_id, status);",
+	"CREATE INDEX referrals_from ON referrals(from_institution_id, status);",
+
+	"CREATE TABLE referral_events ("
+	" id INTEGER PRIMARY KEY,"
+	" referral_id INTEGER NOT NULL REFERENCES referrals(id),"
+	" at BIGINT NOT NULL,"
+	" from_status TEXT,"
+	" to_status TEXT NOT NULL,"
+	" user_id INTEGER REFERENCES users(id),"
+	" actor TEXT NOT NULL,"
+	" reason TEXT);",
+	"CREATE INDEX referral_events_referral ON referral_events(referral_id, id);",
+
+	"CREATE TABLE care_plan_items ("
+	" id INTEGER PRIMARY KEY,"
+	" referral_id INTEGER NOT NULL REFERENCES referrals(id),"
+	" description TEXT NOT NULL CHECK (length(description) BETWEEN 1 AND 500),"
+	" due_date TEXT NOT NULL CHECK (length(due_date) = 10),"
+	" done_at BIGINT,"
+	" done_by INTEGER REFERENCES users(id));",
+	"CREATE INDEX care_plan_items_referral ON care_plan_items(referral_id);",
+	"CREATE INDEX care_plan_items_due ON care_plan_items(due_date) WHERE done_at IS NULL;",
+
+	"CREATE TABLE encounters ("
+	" id INTEGER PRIMARY KEY,"
+	" kind TEXT NOT NULL CHECK (kind IN ('outpatient','emergency','inpatient')),"
+	" resident_id INTEGER NOT NULL REFERENCES residents(id),"
+	" institution_id INTEGER NOT NULL REFERENCES institutions(id),"
+	" department_id INTEGER REFERENCES departments(id),"
+	" practitioner_id INTEGER REFERENCES practitioners(id),"
+	" visit_date TEXT NOT NULL CHECK (length(visit_date) = 10),"
+	" discharge_date TEXT CHECK (discharge_date IS NULL OR discharge_date >= visit_date),"
+	" cost_drugs INTEGER NOT NULL DEFAULT 0 CHECK (cost_drugs >= 0),"
+	" cost_consumables INTEGER NOT NULL DEFAULT 0 CHECK (cost_consumables >= 0),"
+	" cost_exams INTEGER NOT NULL DEFAULT 0 CHECK (cost_exams >= 0),"
+	" cost_treatment INTEGER NOT NULL DEFAULT 0 CHECK (cost_treatment >= 0),"
+	" cost_bed INTEGER NOT NULL DEFAULT 0 CHECK (cost_bed >= 0),"
+	" cost_other INTEGER NOT NULL DEFAULT 0 CHECK (cost_other >= 0),"
+	" fund_paid INTEGER NOT NULL DEFAULT 0 CHECK (fund_paid >= 0),"
+	" out_of_pocket INTEGER NOT NULL DEFAULT 0 CHECK (out_of_pocket >= 0),"
+	" booking_id INTEGER UNIQUE REFERENCES bookings(id),"
+	" referral_id INTEGER REFERENCES referrals(id),"
+	" created_at BIGINT NOT NULL,"
+	" CHECK (kind = 'inpatient' OR discharge_date IS NULL),"
+	" CHECK (fund_paid + out_of_pocket = cost_drugs + cost_consumables + cost_exams"
+	"  + cost_treatment + cost_bed + cost_other));",
+	"CREATE INDEX encounters_resident ON encounters(resident_id, visit_date);",
+	"CREATE INDEX encounters_inst_date ON encounters(institution_id, visit_date);",
+
+	"CREATE TABLE encounter_diagnoses ("
+	" encounter_id INTEGER NOT NULL REFERENCES encounters(id),"
+	" seq INTEGER NOT NULL CHECK (seq >= 1),"
+	" icd10 TEXT NOT NULL CHECK (length(icd10) BETWEEN 3 AND 10),"
+	" PRIMARY KEY (encounter_id, seq));",
+
+	"CREATE TABLE referral_encounters ("
+	" referral_id INTEGER NOT NULL REFERENCES referrals(id),"
+	" encounter_id INTEGER NOT NULL REFERENCES encounters(id),"
+	" PRIMARY KEY (referral_id, encounter_id));",
+
+	"INSERT INTO settings(key, value) VALUES ('referral_expiry_hours', '48');",
+	NULL,
+};
+
 static const struct yl_migration migrations[] = {
 	{1, "registry, contracting, users and audit", v1_registry},
 	{2, "booking: schedules, sessions, slots, pools, bookings", v2_booking},
+	{3, "referrals, care plans, encounters", v3_referral_encounter},
 };
 
 const struct yl_migration *yl_schema_migrations(int *count)

@@ -56,7 +56,11 @@ static void test_upgrade_from_version_1(void **state)
 	(void)state;
 	ylt_db_open(&t);
 	ylt_seed_registry(&t);
-	assert_int_equal(yl_store_exec(t.store, "DROP TABLE bookings; DROP TABLE slots;"
+	assert_int_equal(yl_store_exec(t.store, "DROP TABLE referral_encounters;"
+				       " DROP TABLE encounter_diagnoses; DROP TABLE encounters;"
+				       " DROP TABLE care_plan_items; DROP TABLE referral_events;"
+				       " DROP TABLE referrals; DELETE FROM settings WHERE key ="
+				       " 'referral_expiry_hours'; DROP TABLE bookings; DROP TABLE slots;"
 				       " DROP TABLE sessions; DROP TABLE schedule_templates;"
 				       " DROP TABLE release_policies; DELETE FROM settings WHERE key"
 				       " LIKE '%show%' OR key = 'booking_max_active';"
