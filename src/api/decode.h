@@ -20,6 +20,7 @@ struct yl_area;
 struct yl_institution;
 struct yl_consortium;
 struct yl_department;
+struct yl_encounter;
 struct yl_practitioner;
 struct yl_resident;
 struct yl_team;
@@ -33,6 +34,10 @@ enum yl_err yl_decode_consortium(const struct yl_ctx *c, json_t *obj, struct yl_
 enum yl_err yl_decode_department(const struct yl_ctx *c, json_t *obj, struct yl_department *out);
 enum yl_err yl_decode_practitioner(const struct yl_ctx *c, json_t *obj, struct yl_practitioner *out);
 enum yl_err yl_decode_resident(const struct yl_ctx *c, json_t *obj, struct yl_resident *out);
+/* Encounters: costs either as a nested `costs` object {drugs, consumables, exams, treatment,
+ * bed, other} or as flat cost_<category> fields (CSV), not both; a category left out is 0.
+ * diagnoses is an array of codes (a ';' list in CSV). */
+enum yl_err yl_decode_encounter(const struct yl_ctx *c, json_t *obj, struct yl_encounter *out);
 enum yl_err yl_decode_team(const struct yl_ctx *c, json_t *obj, struct yl_team *out);
 
 /* The JSON type a CSV column of `entity` ("areas", "residents", ...) must become. */

@@ -23,6 +23,7 @@
 #include "domain/area.h"
 #include "domain/consortium.h"
 #include "domain/department.h"
+#include "domain/encounter.h"
 #include "domain/institution.h"
 #include "domain/practitioner.h"
 #include "domain/resident.h"
@@ -56,6 +57,7 @@ ENTITY_ADAPTERS(practitioners, struct yl_practitioner, yl_decode_practitioner,
 		yl_practitioner_create)
 ENTITY_ADAPTERS(residents, struct yl_resident, yl_decode_resident, yl_resident_create)
 ENTITY_ADAPTERS(teams, struct yl_team, yl_decode_team, yl_team_create)
+ENTITY_ADAPTERS(encounters, struct yl_encounter, yl_decode_encounter, yl_encounter_create)
 
 #define ENTITY(stem, type) {#stem, sizeof(type), decode_##stem, create_##stem}
 
@@ -68,6 +70,7 @@ static const struct entity entities[] = {
 	ENTITY(practitioners, struct yl_practitioner),
 	ENTITY(teams, struct yl_team),
 	ENTITY(residents, struct yl_resident),
+	ENTITY(encounters, struct yl_encounter),
 };
 
 enum { N_ENTITIES = sizeof(entities) / sizeof(entities[0]) };
@@ -377,7 +380,7 @@ int yl_cmd_import(int argc, char **argv)
 			  "Loads PATH (.jsonl/.ndjson: one JSON object per line; .csv: RFC 4180 with a\n"
 			  "header row, list cells separated by ';') all-or-nothing. NAME is one of\n"
 			  "areas, institutions, consortia, departments, practitioners, teams,\n"
-			  "residents; "
+			  "residents, encounters; "
 			  "by default the file name's stem (residents.csv)."))
 		return 64;
 	db = yl_cli_opt(opts, "--db");

@@ -6,8 +6,9 @@
  * becomes a slot start-time window [local midnight of the first day, local midnight after the
  * last) computed in C, which the slots_inst_time index answers; two aggregate queries per
  * range (slots for the offered places, bookings joined to their slots for the rest) add into
- * the sums. Only integer arithmetic is done in SQL (no date functions), so it stays portable.
- * Rates are never averaged: numerators and denominators are summed, then divided once.
+ * the sums, and a third (outpatient encounters by visit date, on encounters_inst_date) gives
+ * the appointment rate. Only integer arithmetic is done in SQL (no date functions), so it
+ * stays portable. Rates are never averaged: numerators and denominators are summed, then divided once.
  */
 #include "domain/booking_stats.h"
 
@@ -17,8 +18,6 @@
 #include "domain/consortium.h"
 #include "domain/institution.h"
 #include "domain/slot.h"
-
-#define NOTE_NO_ENCOUNTERS "not computable until outpatient encounters are recorded"
 
 /* One institution counted over the days [lo, hi] (inclusive, local day counts). */
 struct range {
@@ -196,10 +195,39 @@ static const char *const bookings_sql =
 	" count(CASE WHEN s.ends_at <= ? AND b.status <> 'cancelled' THEN 1 END),"
 	" COALESCE(sum(CASE WHEN b.status IN ('checked_in', 'seen')"
 	"  THEN (s.starts_at + ?) / 86400 - (b.created_at + ?) / 86400 END), 0),"
-	" count(CASE WHEN b.status IN ('checked_in', 'seen') THEN 1 END),"
-	" count(CASE WHEN b.status = 'seen' THEN 1 END)"
+	" count(CASE WHEN b.status IN ('checked_in', 'seen') THEN 1 END)"
 	" FROM slots s JOIN bookings b ON b.slot_id = s.id"
 	" WHERE s.institution_id = ? AND s.starts_at >= ? AND s.starts_at < ?";
+
+/* D14 预约诊疗率: outpatient encounters that came from a booking / all outpatient encounters,
+ * by the encounter's visit date. Emergency and inpatient encounters are not outpatient visits. */
+static const char *const encounters_sql =
+	"SELECT count(booking_id), count(*) FROM encounters"
+	" WHERE institution_id = ? AND kind = 'outpatient' AND visit_date >= ? AND visit_date <= ?";
+
+static enum yl_err count_encounters(const struct yl_ctx *c, const struct range *g,
+				    struct yl_booking_stats *o)
+{
+	char lo[YL_DATE_LEN], hi[YL_DATE_LEN];
+	struct yl_stmt *st;
+	enum yl_err err;
+	bool row;
+
+	yl_date_format(g->lo, lo);
+	yl_date_format(g->hi, hi);
+	if ((err = yl_store_prepare(c->store, encounters_sql, &st, c->diag)))
+		return err;
+	yl_stmt_bind_int(st, 1, g->institution_id);
+	yl_stmt_bind_text(st, 2, lo);
+	yl_stmt_bind_text(st, 3, hi);
+	err = yl_stmt_step(st, &row, c->diag);
+	if (!err && row) {
+		o->appointment.numerator += yl_stmt_int(st, 0);
+		o->appointment.denominator += yl_stmt_int(st, 1);
+	}
+	yl_stmt_reset(st);
+	return err;
+}
 
 static enum yl_err count_range(const struct yl_ctx *c, const struct range *g, int64_t now,
 			       struct yl_booking_stats *o)
@@ -241,10 +269,9 @@ static enum yl_err count_range(const struct yl_ctx *c, const struct range *g, in
 		o->no_show.denominator += yl_stmt_int(st, 3);
 		o->days_to_visit.numerator += yl_stmt_int(st, 4);
 		o->days_to_visit.denominator += yl_stmt_int(st, 5);
-		o->appointment.numerator += yl_stmt_int(st, 6);
 	}
 	yl_stmt_reset(st);
-	return err;
+	return err ? err : count_encounters(c, g, o);
 }
 
 static void finish(struct yl_ratio *k, const char *unit)
@@ -300,9 +327,6 @@ enum yl_err yl_booking_stats(const struct yl_ctx *c, const struct yl_booking_sta
 	finish(&out->pool_reserved, "ratio");
 	finish(&out->no_show, "ratio");
 	finish(&out->days_to_visit, "days");
-	/* D14's denominator is every outpatient visit, booked or not; only encounters (issue 4)
-	 * will know them. Reporting the seen bookings alone as a rate would claim 100 %. */
-	out->appointment.unit = "ratio";
-	out->appointment.note = NOTE_NO_ENCOUNTERS;
+	finish(&out->appointment, "ratio");
 	return YL_OK;
 }

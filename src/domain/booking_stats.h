@@ -6,8 +6,7 @@
  * Every indicator is kept as a numerator and a denominator, never as a pre-computed rate, so
  * that callers aggregating several answers (months, institutions) sum both and divide once
  * (INDICATORS.md §4.1). A zero or unknown denominator gives no value ("not computable"), never
- * 0. The outpatient visits that the appointment rate divides by come from encounters, which
- * are not recorded yet: its denominator is reported unknown, with a note saying why.
+ * 0. The appointment rate counts outpatient encounters by their visit date, not slots.
  */
 #ifndef YL_DOMAIN_BOOKING_STATS_H
 #define YL_DOMAIN_BOOKING_STATS_H
@@ -55,7 +54,8 @@ struct yl_booking_stats {
 	/* sum over checked-in and seen bookings of (slot local date - booking local date) in
 	 * days / their number */
 	struct yl_ratio days_to_visit;
-	/* seen bookings / all outpatient visits (unknown until encounters are recorded) */
+	/* outpatient encounters with a booking / all outpatient encounters, by visit date in
+	 * the period (same scope: institution, members on the visit date, area) */
 	struct yl_ratio appointment;
 };
 

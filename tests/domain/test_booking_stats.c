@@ -14,6 +14,14 @@
  *
  * Consortium 1 (lead institution 1 since 2026-01-01): institution 2 from 03-10 until it left
  * on 03-20 (so C no longer counts), institution 3 from 03-13 (after F).
+ *
+ * Encounters, by visit date (the appointment rate: outpatient with a booking / outpatient):
+ *
+ *   institution 2: e1 outpatient 03-10 from b1, e2 outpatient 03-10 from b5, e3 outpatient
+ *                  03-12, e4 emergency 03-10 and e5 inpatient 03-10 (not outpatient: never
+ *                  counted), e6 outpatient 02-28 (before March, and before it joined 1)
+ *   institution 1: e7 outpatient 03-10 from b10
+ *   institution 3: e8 outpatient 03-12 (before it joined 1), e9 outpatient 03-13
  */
 #include "yltest.h"
 
@@ -35,6 +43,14 @@ static void book(int64_t slot, const char *pool, const char *status, const char 
 		  " e.id = s.session_id WHERE s.id = %lld", (long long)next_resident++, pool, status,
 		  status, (long long)yltb_at(date, hhmm), (long long)yltb_at(date, hhmm),
 		  (long long)slot);
+}
+
+static void encounter(int64_t inst, const char *kind, const char *date, int64_t booking)
+{
+	yltb_exec(&T, "INSERT INTO encounters(kind, resident_id, institution_id, visit_date,"
+		  " booking_id, created_at) VALUES ('%s', coalesce((SELECT resident_id FROM bookings"
+		  " WHERE id = %lld), 1), %lld, '%s', nullif(%lld, 0), 0)", kind, (long long)booking,
+		  (long long)inst, date, (long long)booking);
 }
 
 static int setup(void **state)
@@ -73,6 +89,17 @@ static int setup(void **state)
 	book(slot_c, "family_doctor", "cancelled", "2026-03-14", "11:00");
 	book(slot_d, "family_doctor", "cancelled", "2026-03-09", "10:00");
 	book(slot_e, "family_doctor", "seen", "2026-03-01", "09:00");
+
+	/* Bookings b1..b10 have ids 1..10. */
+	encounter(2, "outpatient", "2026-03-10", 1);
+	encounter(2, "outpatient", "2026-03-10", 5);
+	encounter(2, "outpatient", "2026-03-12", 0);
+	encounter(2, "emergency", "2026-03-10", 0);
+	encounter(2, "inpatient", "2026-03-10", 0);
+	encounter(2, "outpatient", "2026-02-28", 0);
+	encounter(1, "outpatient", "2026-03-10", 10);
+	encounter(3, "outpatient", "2026-03-12", 0);
+	encounter(3, "outpatient", "2026-03-13", 0);
 
 	yltb_exec(&T, "INSERT INTO consortia(id, code, name, kind, lead_institution_id,"
 		  " created_at) VALUES (1, 'YG-1', '天河医共体', 'county_community', 1, 0)");
@@ -130,11 +157,9 @@ static void test_institution(void **state)
 	expect(&s.days_to_visit, 5 + 1 + 0, 3, true, 2.0); /* b1, b3, b5 in local dates */
 	assert_string_equal(s.days_to_visit.unit, "days");
 	assert_string_equal(s.no_show.unit, "ratio");
-	/* Seen bookings are known, all outpatient visits are not: no value, and a note. */
-	assert_int_equal(s.appointment.numerator, 2);
-	assert_false(s.appointment.denominator_known);
-	assert_false(s.appointment.has_value);
-	assert_non_null(strstr(s.appointment.note, "encounters"));
+	expect(&s.appointment, 2, 3, true, 2.0 / 3); /* e1, e2 of e1, e2, e3 */
+	assert_string_equal(s.appointment.unit, "ratio");
+	assert_null(s.appointment.note);
 }
 
 static void test_zero_denominators_are_null(void **state)
@@ -148,6 +173,7 @@ static void test_zero_denominators_are_null(void **state)
 	expect(&s.pool_reserved, 1, 4, true, 0.25);
 	expect(&s.no_show, 0, 0, false, 0); /* C has not ended */
 	expect(&s.days_to_visit, 0, 0, false, 0);
+	expect(&s.appointment, 0, 0, false, 0); /* no outpatient encounter on 03-20 */
 
 	s = run(4, 0, NULL, "2026-03-01", "2026-03-31"); /* no slots at all */
 	assert_int_equal(s.institutions, 1);
@@ -155,8 +181,7 @@ static void test_zero_denominators_are_null(void **state)
 	expect(&s.pool_family_doctor, 0, 0, false, 0);
 	expect(&s.pool_reserved, 0, 0, false, 0);
 	expect(&s.no_show, 0, 0, false, 0);
-	assert_int_equal(s.appointment.numerator, 0);
-	assert_false(s.appointment.has_value);
+	expect(&s.appointment, 0, 0, false, 0);
 }
 
 static void test_period_edges(void **state)
@@ -168,9 +193,13 @@ static void test_period_edges(void **state)
 	s = run(2, 0, NULL, "2026-03-10", "2026-03-10");
 	assert_int_equal(s.slots, 2);
 	expect(&s.pool_family_doctor, 2, 5, true, 0.4);
+	expect(&s.appointment, 2, 2, true, 1.0); /* e1, e2 */
 	s = run(2, 0, NULL, "2026-03-11", "2026-03-19");
 	assert_int_equal(s.slots, 0);
 	expect(&s.pool_family_doctor, 0, 0, false, 0);
+	expect(&s.appointment, 0, 1, true, 0.0); /* e3: a rate of 0, not "not computable" */
+	s = run(2, 0, NULL, "2026-02-28", "2026-02-28");
+	expect(&s.appointment, 0, 1, true, 0.0); /* e6 */
 	s = run(2, 0, NULL, "2026-03-09", "2026-03-09");
 	assert_int_equal(s.slots, 0);
 }
@@ -187,12 +216,14 @@ static void test_area(void **state)
 	expect(&s.pool_family_doctor, 3, 11, true, 3.0 / 11);
 	expect(&s.pool_referral, 1, 3, true, 1.0 / 3);
 	expect(&s.no_show, 2, 5, true, 0.4);
+	expect(&s.appointment, 2, 5, true, 0.4); /* e1, e2 of e1, e2, e3, e8, e9 */
 
 	/* Township 440106001: institution 3 and the village clinic. */
 	s = run(0, 0, "440106001", "2026-03-01", "2026-03-31");
 	assert_int_equal(s.institutions, 2);
 	expect(&s.pool_family_doctor, 0, 2, true, 0.0);
 	expect(&s.no_show, 0, 0, false, 0);
+	expect(&s.appointment, 0, 2, true, 0.0); /* e8, e9, neither booked */
 
 	/* The province: everything, summed then divided (not an average of rates). */
 	s = run(0, 0, "440000", "2026-03-01", "2026-03-31");
@@ -201,7 +232,7 @@ static void test_area(void **state)
 	expect(&s.pool_referral, 1, 4, true, 0.25);
 	expect(&s.no_show, 2, 6, true, 2.0 / 6);
 	expect(&s.days_to_visit, 6 + 9, 4, true, 3.75);
-	assert_int_equal(s.appointment.numerator, 3);
+	expect(&s.appointment, 3, 6, true, 0.5); /* summed, then divided: + e7 */
 }
 
 static void test_consortium_by_date(void **state)
@@ -218,12 +249,14 @@ static void test_consortium_by_date(void **state)
 	expect(&s.pool_referral, 1, 1 + 2 + 1, true, 0.25);
 	expect(&s.no_show, 2, 6, true, 2.0 / 6);
 	expect(&s.days_to_visit, 9 + 5 + 1 + 0, 4, true, 3.75);
-	assert_int_equal(s.appointment.numerator, 3);
+	/* e7, then e1, e2, e3 (2 was a member 03-10..03-19), then e9 (3 from 03-13, so not e8) */
+	expect(&s.appointment, 3, 5, true, 0.6);
 
-	/* Before institution 2 joined, only the lead counts. */
+	/* Before institution 2 joined, only the lead counts: not e6. */
 	s = run(0, 1, NULL, "2026-02-01", "2026-03-09");
 	assert_int_equal(s.institutions, 1);
 	assert_int_equal(s.slots, 0);
+	expect(&s.appointment, 0, 0, false, 0);
 
 	/* A period with no member at all, and a consortium whose lead has no membership row. */
 	s = run(0, 1, NULL, "2025-01-01", "2025-12-31");
