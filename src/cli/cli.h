@@ -40,9 +40,11 @@ int yl_cmd_user(int argc, char **argv);
 int yl_cmd_import(int argc, char **argv);
 int yl_cmd_demo(int argc, char **argv);
 int yl_cmd_bench(int argc, char **argv);
-/* schedule generate | policy: sessions and slots from templates; the release policy. */
+/* schedule generate | policy | template | stop: sessions and slots from templates; the release
+ * policy; a new weekly template; stopping a session (停诊). */
 int yl_cmd_schedule(int argc, char **argv);
-/* booking stats | list: booking indicators of a scope and period; a resident's bookings. */
+/* booking stats | list | create | cancel | check-in | seen: booking indicators of a scope and
+ * period; a resident's bookings; the booking lifecycle, one transaction per write. */
 int yl_cmd_booking(int argc, char **argv);
 
 #endif
