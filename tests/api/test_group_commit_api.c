@@ -5,6 +5,7 @@
  * the server shows that bookings did share commits. Then a 201 is read back at once from a
  * separate connection: the answer went out after the commit. */
 #include "ylt_booking.h"
+#include "ylt_multi.h"
 
 #include <curl/curl.h>
 #include <stdio.h>
@@ -17,88 +18,6 @@ enum { FULL_N = 100, CAPACITY = 10, DUP_N = 30, POOL_N = 20, KEY_N = 20,
 
 static struct ylt_server S;
 static int64_t first_resident;
-
-struct call {
-	CURL *curl;
-	struct curl_slist *headers;
-	char body[200];
-	char *resp;
-	size_t len;
-	long status;
-	json_t *json;
-};
-
-static size_t collect(char *p, size_t size, size_t n, void *ud)
-{
-	struct call *c = ud;
-	char *q = realloc(c->resp, c->len + size * n + 1);
-
-	if (!q)
-		return 0;
-	memcpy(q + c->len, p, size * n);
-	c->len += size * n;
-	q[c->len] = '\0';
-	c->resp = q;
-	return size * n;
-}
-
-/* Sends every call's body as POST /api/v1/bookings at once and waits for all answers. */
-static void send_all(struct call *calls, int n)
-{
-	char url[128], auth[128];
-	CURLM *multi = curl_multi_init();
-	int running = 1;
-
-	assert_non_null(multi);
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d/api/v1/bookings", S.port);
-	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", S.admin_token);
-	for (int i = 0; i < n; i++) {
-		struct call *c = &calls[i];
-
-		c->curl = curl_easy_init();
-		assert_non_null(c->curl);
-		c->headers = curl_slist_append(NULL, auth);
-		c->headers = curl_slist_append(c->headers, "Content-Type: application/json");
-		c->headers = curl_slist_append(c->headers, "Expect:");
-		curl_easy_setopt(c->curl, CURLOPT_URL, url);
-		curl_easy_setopt(c->curl, CURLOPT_POSTFIELDS, c->body);
-		curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, c->headers);
-		curl_easy_setopt(c->curl, CURLOPT_WRITEFUNCTION, collect);
-		curl_easy_setopt(c->curl, CURLOPT_WRITEDATA, c);
-		curl_easy_setopt(c->curl, CURLOPT_TIMEOUT, 120L);
-		curl_easy_setopt(c->curl, CURLOPT_FRESH_CONNECT, 1L);
-		curl_easy_setopt(c->curl, CURLOPT_FORBID_REUSE, 1L);
-		curl_multi_add_handle(multi, c->curl);
-	}
-	while (running) {
-		CURLMcode mc = curl_multi_perform(multi, &running);
-
-		if (mc != CURLM_OK)
-			fail_msg("curl_multi_perform: %s", curl_multi_strerror(mc));
-		if (running)
-			curl_multi_poll(multi, NULL, 0, 1000, NULL);
-	}
-	for (CURLMsg *m; (m = curl_multi_info_read(multi, &running));) {
-		if (m->msg == CURLMSG_DONE && m->data.result != CURLE_OK)
-			fail_msg("request failed: %s", curl_easy_strerror(m->data.result));
-	}
-	for (int i = 0; i < n; i++) {
-		struct call *c = &calls[i];
-
-		curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &c->status);
-		c->json = c->resp ? json_loads(c->resp, 0, NULL) : NULL;
-		curl_multi_remove_handle(multi, c->curl);
-		curl_easy_cleanup(c->curl);
-		curl_slist_free_all(c->headers);
-	}
-	curl_multi_cleanup(multi);
-}
-
-static const char *code_of(const struct call *c)
-{
-	const char *s = json_string_value(json_object_get(json_object_get(c->json, "error"), "code"));
-	return s ? s : "";
-}
 
 static int64_t new_slot(int64_t dept, const char *hhmm, int capacity)
 {
@@ -134,7 +53,7 @@ static int teardown(void **state)
 
 static void test_mixed_batch_each_own_answer(void **state)
 {
-	static struct call calls[TOTAL];
+	static struct ylt_call calls[TOTAL];
 	int64_t dept_full, dept_dup, dept_pool, dept_key, full, dup1, dup2, pool, key;
 	int64_t r = first_resident, jobs0, commits0, jobs, commits, key_id = 0;
 	int n = 0, created_full = 0, slot_full = 0, created_dup = 0, duplicate = 0, refused = 0;
@@ -175,22 +94,22 @@ static void test_mixed_batch_each_own_answer(void **state)
 	}
 	assert_int_equal(n, TOTAL);
 	yl_server_commit_stats(S.srv, &jobs0, &commits0);
-	send_all(calls, TOTAL);
+	ylt_post_all(&S, "/api/v1/bookings", S.admin_token, calls, TOTAL);
 	yl_server_commit_stats(S.srv, &jobs, &commits);
 	for (int i = 0; i < TOTAL; i++) {
-		const struct call *c = &calls[i];
+		const struct ylt_call *c = &calls[i];
 		int64_t slot = json_integer_value(json_object_get(json_object_get(c->json, "error") ?
 								  NULL : c->json, "slot_id"));
 
 		if (c->status == 201 && slot == full)
 			created_full++;
-		else if (c->status == 409 && strcmp(code_of(c), "slot_full") == 0)
+		else if (c->status == 409 && strcmp(ylt_call_code(c), "slot_full") == 0)
 			slot_full++;
 		else if (c->status == 201 && (slot == dup1 || slot == dup2))
 			created_dup++;
-		else if (c->status == 409 && strcmp(code_of(c), "duplicate_booking") == 0)
+		else if (c->status == 409 && strcmp(ylt_call_code(c), "duplicate_booking") == 0)
 			duplicate++;
-		else if (c->status == 403 && strcmp(code_of(c), "pool_not_allowed") == 0)
+		else if (c->status == 403 && strcmp(ylt_call_code(c), "pool_not_allowed") == 0)
 			refused++;
 		else if ((c->status == 201 || c->status == 200) && slot == key) {
 			int64_t id = json_integer_value(json_object_get(c->json, "id"));
