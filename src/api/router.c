@@ -10,7 +10,7 @@ static const struct yl_route *const tables[] = {
 	yl_routes_departments, yl_routes_practitioners, yl_routes_residents, yl_routes_teams,
 	yl_routes_contracts, yl_routes_users, yl_routes_stats, yl_routes_settings, yl_routes_audit,
 	yl_routes_schedules, yl_routes_sessions, yl_routes_slots, yl_routes_bookings,
-	yl_routes_encounters, yl_routes_referrals,
+	yl_routes_encounters, yl_routes_referrals, yl_routes_indicators,
 };
 
 /* Matches pattern against path; on success fills params. */

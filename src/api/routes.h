@@ -26,6 +26,7 @@ extern const struct yl_route yl_routes_sessions[];
 extern const struct yl_route yl_routes_slots[];
 extern const struct yl_route yl_routes_encounters[];
 extern const struct yl_route yl_routes_referrals[];
+extern const struct yl_route yl_routes_indicators[];
 
 /* Finds the route for method and path. Path parameters are copied into arena a and stored in
  * params/nparams. Returns NULL when nothing matches; then *path_known says whether the path

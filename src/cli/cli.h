@@ -46,5 +46,8 @@ int yl_cmd_schedule(int argc, char **argv);
 /* booking stats | list | create | cancel | check-in | seen: booking indicators of a scope and
  * period; a resident's bookings; the booking lifecycle, one transaction per write. */
 int yl_cmd_booking(int argc, char **argv);
+/* indicators [catalogue | rebuild]: the official indicators of a scope and period as a table;
+ * the catalogue; recomputing the live aggregates from the raw events. */
+int yl_cmd_indicators(int argc, char **argv);
 
 #endif

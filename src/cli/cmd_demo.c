@@ -32,6 +32,19 @@ static enum yl_err users(const struct yl_ctx *c, const struct yl_demo_result *r,
 	return YL_OK;
 }
 
+static void print_activity(const struct yl_demo_activity *a, int days)
+{
+	printf("  past %d days: %lld outpatient, %lld emergency, %lld inpatient encounters"
+	       " (%lld from bookings; %lld past sessions)\n",
+	       days, (long long)a->outpatient, (long long)a->emergency, (long long)a->inpatient,
+	       (long long)a->booked, (long long)a->past_sessions);
+	printf("  referrals: %lld up, %lld down; %lld requested, %lld accepted, %lld arrived,"
+	       " %lld completed, %lld rejected, %lld cancelled, %lld expired\n",
+	       (long long)a->referrals_up, (long long)a->referrals_down, (long long)a->requested,
+	       (long long)a->accepted, (long long)a->arrived, (long long)a->completed,
+	       (long long)a->rejected, (long long)a->cancelled, (long long)a->expired);
+}
+
 static void print_guide(const struct yl_demo_result *r, const struct demo_users *u, int port)
 {
 	printf("\nTry these (tokens: admin, doctor at institution %lld, regulator):\n\n",
@@ -55,6 +68,9 @@ static void print_guide(const struct yl_demo_result *r, const struct demo_users 
 	       (long long)r->first_hospital_department_id);
 	printf("  curl -s -X POST -H \"Authorization: Bearer $DOCTOR\" $YL/bookings \\\n"
 	       "       -d '{\"slot_id\":SLOT_ID,\"resident_id\":1,\"idempotency_key\":\"try-1\"}'\n");
+	printf("\n  # the past days' activity: admissions, and down-referrals with their care plans\n");
+	printf("  curl -s -H \"Authorization: Bearer $ADMIN\" \"$YL/encounters?kind=inpatient&limit=2\"\n");
+	printf("  curl -s -H \"Authorization: Bearer $ADMIN\" \"$YL/referrals?direction=down&limit=2\"\n");
 }
 
 int yl_cmd_demo(int argc, char **argv)
@@ -65,13 +81,14 @@ int yl_cmd_demo(int argc, char **argv)
 		{"--townships", true, NULL, "township centres (default 20)"},
 		{"--villages", true, NULL, "village clinics per township (default 10)"},
 		{"--seed", true, NULL, "random seed (default 1): same seed, same county"},
+		{"--days", true, NULL, "days of past encounters and referrals (default 30)"},
 		{"--serve", false, NULL, "serve the API afterwards until Ctrl-C"},
 		{"--port", true, NULL, "port for --serve (default 8080)"},
 		{NULL, false, NULL, NULL},
 	};
 	const char *pos[1];
 	int npos, port = 0, sig;
-	int64_t residents, townships, villages, seed, p;
+	int64_t residents, townships, villages, seed, days, p;
 	struct yl_demo_opts o = {0};
 	struct yl_demo_result r;
 	struct demo_users u;
@@ -88,8 +105,9 @@ int yl_cmd_demo(int argc, char **argv)
 
 	if (!yl_cli_parse(argc, argv, 2, opts, pos, 0, &npos, "demo",
 			  "Generates a demo county (a city hospital, a county hospital, township\n"
-			  "centres, village clinics, consortia, teams, residents and 1+1+1 contracts)\n"
-			  "through the domain API, creates demo users and prints commands to try."))
+			  "centres, village clinics, consortia, teams, residents, 1+1+1 contracts, and\n"
+			  "the past days' encounters, bookings and referrals) through the domain API,\n"
+			  "creates demo users and prints commands to try."))
 		return 64;
 	db = yl_cli_opt(opts, "--db");
 	if (!db) {
@@ -100,12 +118,14 @@ int yl_cmd_demo(int argc, char **argv)
 	    !yl_cli_int(opts, "--townships", 20, 1, 99, &townships, "demo") ||
 	    !yl_cli_int(opts, "--villages", 10, 0, 50, &villages, "demo") ||
 	    !yl_cli_int(opts, "--seed", 1, 0, INT64_MAX, &seed, "demo") ||
+	    !yl_cli_int(opts, "--days", 30, 0, YL_DEMO_MAX_DAYS, &days, "demo") ||
 	    !yl_cli_int(opts, "--port", 8080, 0, 65535, &p, "demo"))
 		return 64;
 	o.residents = residents;
 	o.townships = (int)townships;
 	o.villages = (int)villages;
 	o.seed = (uint64_t)seed;
+	o.days = (int)days;
 	o.progress = stderr;
 	/* a demo database is always generated afresh */
 	unlink(db);
@@ -151,6 +171,7 @@ int yl_cmd_demo(int argc, char **argv)
 	       (long long)r.active_contracts, (long long)r.renewed);
 	printf("  %lld schedule templates, %lld sessions and %lld bookable slots over the next two weeks\n",
 	       (long long)r.templates, (long long)r.sessions, (long long)r.slots);
+	print_activity(&r.activity, o.days);
 	if (!yl_cli_opt(opts, "--serve")) {
 		print_guide(&r, &u, (int)p);
 		printf("\nserve it with: yilian serve --db %s --port %lld\n", db, (long long)p);

@@ -17,13 +17,14 @@ static const struct {
 	{"bench", yl_cmd_bench, "run benchmarks and print a table"},
 	{"schedule", yl_cmd_schedule, "generate sessions and slots; show or set the release policy"},
 	{"booking", yl_cmd_booking, "booking indicators (stats) and a resident's bookings (list)"},
+	{"indicators", yl_cmd_indicators, "official indicators of a scope; catalogue; rebuild"},
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: yilian <command> [options]\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].help);
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
 	fprintf(f, "\nyilian <command> --help shows a command's options\n");
 }
 

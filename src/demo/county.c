@@ -7,6 +7,7 @@
  */
 #include "demo/county.h"
 
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +50,13 @@ struct gen {
 	int64_t clinic_capacity[16 + MAX_TOWNSHIPS];
 	int nclinic_depts;
 	int nspecialists;
+	/* what the activity generator needs (activity.h) */
+	int64_t tcm_id, mch_id, tcm_dept, mch_dept;
+	int64_t hospital_depts[2][YL_DEMO_HOSPITAL_DEPTS];
+	int64_t centre_depts[MAX_TOWNSHIPS];
+	int64_t *clinics;      /* [township * villages + v] */
+	int64_t *resident_ids; /* [i], with the four arrays below */
+	uint8_t *res_township, *res_age, *res_tags, *res_signed;
 };
 
 static void progress(struct gen *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -132,6 +140,9 @@ static enum yl_err hospitals(struct gen *g)
 	int64_t tcm, mch, dept, doc;
 	enum yl_err err;
 
+	static_assert(sizeof(depts) / sizeof(depts[0]) == YL_DEMO_HOSPITAL_DEPTS,
+		      "activity.c indexes these departments");
+
 	if ((err = institution(g, "520300-H01", "遵义市第一人民医院", "tertiary", "general", CITY,
 			       2000, 0, &r->tertiary_id)) ||
 	    (err = institution(g, "520330-H01", "习水县人民医院", "secondary", "general", COUNTY, 600,
@@ -148,6 +159,7 @@ static enum yl_err hospitals(struct gen *g)
 			if (!err) {
 				if (!r->first_hospital_department_id)
 					r->first_hospital_department_id = dept;
+				g->hospital_depts[h][i] = dept;
 				g->clinic_capacity[g->nclinic_depts] = 6;
 				g->clinic_depts[g->nclinic_depts++] = dept;
 			}
@@ -161,8 +173,10 @@ static enum yl_err hospitals(struct gen *g)
 				return err;
 		}
 	}
-	if ((err = department(g, tcm, "中医科", "50", NULL)) ||
-	    (err = department(g, mch, "妇女保健科", "01", NULL)))
+	g->tcm_id = tcm;
+	g->mch_id = mch;
+	if ((err = department(g, tcm, "中医科", "50", &g->tcm_dept)) ||
+	    (err = department(g, mch, "妇女保健科", "01", &g->mch_dept)))
 		return err;
 	return YL_OK;
 }
@@ -187,6 +201,7 @@ static enum yl_err townships(struct gen *g)
 		    (err = department(g, centre, "预防保健科", "01", &nurse_dept)))
 			return err;
 		g->centres[t] = centre;
+		g->centre_depts[t] = gp_dept;
 		g->clinic_capacity[g->nclinic_depts] = 4;
 		g->clinic_depts[g->nclinic_depts++] = gp_dept;
 		if (t == 0)
@@ -218,6 +233,8 @@ static enum yl_err townships(struct gen *g)
 			snprintf(iname, sizeof(iname), "%s镇%s村卫生室", yl_name_township(t),
 				 yl_name_village(t * g->o->villages + v));
 			err = institution(g, icode, iname, "village", "general", code, 0, centre, &clinic);
+			if (!err)
+				g->clinics[t * g->o->villages + v] = clinic;
 			if (!err)
 				err = practitioner(g, clinic, 0, "village_doctor", false, NULL);
 		}
@@ -270,7 +287,8 @@ static enum yl_err consortia(struct gen *g)
 
 /* Weekday outpatient sessions (08:00-12:00 and 14:00-17:30 in 30-minute slices, as Qinghai's
  * 分时段预约) for every hospital department and every centre's general practice, generated
- * for two weeks from today. Hospital slots hold 6 places of which 2 are reserved for family
+ * for two weeks from today. The templates are valid from the first day of past activity, so
+ * activity.c can generate the hospitals' past sessions for its bookings. Hospital slots hold 6 places of which 2 are reserved for family
  * doctors and 1 for up-referrals; centre slots hold 4 public places. */
 static enum yl_err schedules(struct gen *g)
 {
@@ -278,7 +296,7 @@ static enum yl_err schedules(struct gen *g)
 	char from[YL_DATE_LEN];
 	enum yl_err err = YL_OK;
 
-	yl_date_format(g->today, from);
+	yl_date_format(g->today - g->o->days, from);
 	for (int i = 0; !err && i < g->nclinic_depts; i++) {
 		bool hospital = g->clinic_capacity[i] == 6;
 		for (int day = 1; !err && day <= 5; day++) {
@@ -372,7 +390,7 @@ static bool make_id_number(struct gen *g, int32_t birth, bool female, char out[1
 	return true;
 }
 
-static enum yl_err sign(struct gen *g, int64_t resident, int t, int32_t on)
+static enum yl_err sign(struct gen *g, int64_t resident, int t, int32_t on, uint8_t *active)
 {
 	struct yl_clock then;
 	struct yl_ctx c = *g->c;
@@ -410,10 +428,12 @@ static enum yl_err sign(struct gen *g, int64_t resident, int t, int32_t on)
 				g->r->renewed++;
 				g->r->contracts++;
 				g->r->active_contracts++;
+				*active = 1;
 			}
 		}
 	} else {
 		g->r->active_contracts++;
+		*active = 1;
 	}
 	return err;
 }
@@ -428,7 +448,13 @@ static enum yl_err residents(struct gen *g)
 	g->first_birth = g->today - span;
 	g->seq_m = calloc((size_t)span + 1, sizeof(*g->seq_m));
 	g->seq_f = calloc((size_t)span + 1, sizeof(*g->seq_f));
-	if (!g->seq_m || !g->seq_f)
+	g->resident_ids = calloc((size_t)n + 1, sizeof(*g->resident_ids));
+	g->res_township = calloc((size_t)n + 1, 1);
+	g->res_age = calloc((size_t)n + 1, 1);
+	g->res_tags = calloc((size_t)n + 1, 1);
+	g->res_signed = calloc((size_t)n + 1, 1);
+	if (!g->seq_m || !g->seq_f || !g->resident_ids || !g->res_township || !g->res_age ||
+	    !g->res_tags || !g->res_signed)
 		abort();
 	for (int64_t i = 0; !err && i < n; i++) {
 		struct yl_resident in = {0}, out;
@@ -455,6 +481,10 @@ static enum yl_err residents(struct gen *g)
 		err = yl_resident_create(g->c, &in, &out);
 		if (err)
 			break;
+		g->resident_ids[r->residents] = out.id;
+		g->res_township[r->residents] = (uint8_t)t;
+		g->res_age[r->residents] = (uint8_t)(age > 255 ? 255 : age);
+		g->res_tags[r->residents] = (uint8_t)(in.tags & YL_TAG_STORED_MASK);
 		r->residents++;
 		/* key populations sign about twice as often as others */
 		p = (age >= 65 || age <= 6 || (in.tags & (YL_TAG_HYPERTENSION | YL_TAG_DIABETES |
@@ -463,7 +493,8 @@ static enum yl_err residents(struct gen *g)
 			    ? 0.62
 			    : 0.24;
 		if (yl_rng_chance(&g->rng, p))
-			err = sign(g, out.id, t, g->today - (int32_t)yl_rng_below(&g->rng, 420));
+			err = sign(g, out.id, t, g->today - (int32_t)yl_rng_below(&g->rng, 420),
+				   &g->res_signed[r->residents - 1]);
 		if (i % 20000 == 0 || i + 1 == n)
 			progress(g, "\rdemo: residents %lld / %lld", (long long)(i + 1), (long long)n);
 		yl_arena_release(g->c->arena);
@@ -488,13 +519,50 @@ enum yl_err yl_demo_county(const struct yl_ctx *c, const struct yl_demo_opts *o,
 	g.c = c;
 	g.o = o;
 	g.r = r;
+	if (o->days < 0 || o->days > YL_DEMO_MAX_DAYS)
+		return yl_diag_set(c->diag, YL_ERR_INVALID, "days", "days must be 0-%d",
+				   YL_DEMO_MAX_DAYS);
 	g.today = yl_clock_today(c->clock);
 	yl_rng_seed(&g.rng, o->seed);
+	g.clinics = calloc((size_t)o->townships * (size_t)o->villages + 1, sizeof(*g.clinics));
+	if (!g.clinics)
+		abort();
 	progress(&g, "demo: registry of %d townships, %d village clinics each\n", o->townships,
 		 o->villages);
 	if ((err = area(&g, PROVINCE, "贵州省")) || (err = area(&g, CITY, "遵义市")) ||
 	    (err = area(&g, COUNTY, "习水县")) || (err = hospitals(&g)) ||
-	    (err = townships(&g)) || (err = consortia(&g)) || (err = schedules(&g)))
-		return err;
-	return residents(&g);
+	    (err = townships(&g)) || (err = consortia(&g)) || (err = schedules(&g)) ||
+	    (err = residents(&g)))
+		goto done;
+	{
+		struct yl_demo_world w = {0};
+
+		w.tertiary_id = r->tertiary_id;
+		w.secondary_id = r->secondary_id;
+		w.tcm_id = g.tcm_id;
+		w.mch_id = g.mch_id;
+		memcpy(w.hospital_depts, g.hospital_depts, sizeof(w.hospital_depts));
+		w.tcm_dept = g.tcm_dept;
+		w.mch_dept = g.mch_dept;
+		w.townships = o->townships;
+		w.villages = o->villages;
+		w.centres = g.centres;
+		w.centre_depts = g.centre_depts;
+		w.clinics = g.clinics;
+		w.nresidents = r->residents;
+		w.resident_ids = g.resident_ids;
+		w.township = g.res_township;
+		w.age = g.res_age;
+		w.tags = g.res_tags;
+		w.is_signed = g.res_signed;
+		err = yl_demo_activity(c, &w, o->days, o->seed, o->progress, &r->activity);
+	}
+done:
+	free(g.clinics);
+	free(g.resident_ids);
+	free(g.res_township);
+	free(g.res_age);
+	free(g.res_tags);
+	free(g.res_signed);
+	return err;
 }

@@ -4,7 +4,8 @@
  * hospital, a county hospital, county TCM and maternal-child hospitals, N township centres
  * each with village clinics, a county medical community and a city medical group, departments,
  * practitioners, family-doctor teams, residents with a census-like age structure and
- * chronic-disease prevalence, and "1+1+1" contracts signed over the past year. Every record
+ * chronic-disease prevalence, "1+1+1" contracts signed over the past year, and the past
+ * days' encounters, bookings and referrals (activity.h). Every record
  * is created by the same domain functions as the API, so the demo exercises the rules.
  * Deterministic for a given seed.
  */
@@ -14,6 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "demo/activity.h"
 #include "domain/ctx.h"
 
 struct yl_demo_opts {
@@ -21,6 +23,7 @@ struct yl_demo_opts {
 	int townships;        /* default 20 */
 	int villages;         /* village clinics per township, default 10 */
 	uint64_t seed;        /* default 1 */
+	int days;             /* days of past activity (encounters, referrals), default 30 */
 	FILE *progress;       /* progress lines, or NULL */
 };
 
@@ -30,6 +33,7 @@ struct yl_demo_result {
 	int64_t templates, sessions, slots;
 	int64_t tertiary_id, secondary_id, first_centre_id;
 	int64_t first_hospital_department_id; /* the city hospital's 内科 */
+	struct yl_demo_activity activity;
 };
 
 /* Generates the county into c->store inside the caller's transaction. c->actor must be an

@@ -9,6 +9,8 @@
  * Deliberately not checked: that visit_date equals the booking's date (a visit may be
  * recorded against a booking of a neighbouring day when a clinic runs late), or that a
  * referral has reached a given state (that lifecycle belongs to the referral module).
+ * The indicators' live aggregates are added in the same call (measure.c), so a committed
+ * encounter is counted and a rolled-back one is not.
  */
 #include "domain/encounter.h"
 
@@ -18,6 +20,7 @@
 #include <string.h>
 
 #include "base/codes.h"
+#include "domain/measure.h"
 
 static const char *const kinds[] = {"outpatient", "emergency", "inpatient", NULL};
 
@@ -398,7 +401,7 @@ enum yl_err yl_encounter_create(const struct yl_ctx *c, const struct yl_encounte
 	if ((err = check_fields(c, in)) ||
 	    (err = yl_require_institution_staff(c, in->institution_id)) ||
 	    (err = check_refs(c, in)) || (err = insert_row(c, in, now, &id)) ||
-	    (err = write_links(c, in, id, now)))
+	    (err = write_links(c, in, id, now)) || (err = yl_measure_encounter(c, in)))
 		return err;
 	if (out) {
 		*out = *in;

@@ -17,6 +17,7 @@
 #include "domain/consortium.h"
 #include "domain/contract.h"
 #include "domain/institution.h"
+#include "domain/measure.h"
 
 /* The derived status; one parameter: now. */
 #define R_STATUS "CASE WHEN r.status = 'requested' AND r.expires_at <= ? THEN 'expired'" \
@@ -471,6 +472,7 @@ enum yl_err yl_referral_create(const struct yl_ctx *c, const struct yl_referral_
 		err = yl_diag_set(c->diag, YL_ERR_INTERNAL, NULL, "referral insert returned no id");
 	if (err || (err = insert_children(c, id, in)) ||
 	    (err = yl_referral_event_add(c, id, NULL, "requested", NULL)) ||
+	    (err = yl_measure_referral_requested(c, id)) ||
 	    (err = yl_audit(c, "request", "referral", yl_arena_printf(c->arena, "%lld", (long long)id),
 			    yl_arena_printf(c->arena, "%s %s resident %lld %lld->%lld%s",
 					    in->direction, in->care_type, (long long)in->resident_id,

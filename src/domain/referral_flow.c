@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "domain/booking.h"
+#include "domain/measure.h"
 
 struct step {
 	const char *verb; /* accept | reject | cancel | arrive | complete */
@@ -91,6 +92,9 @@ static enum yl_err finish(const struct yl_ctx *c, const struct yl_referral *r,
 	if (yl_store_changes(c->store) != 1)
 		return yl_diag_set(c->diag, YL_ERR_INTERNAL, "id", "referral %lld changed state",
 				   (long long)r->id);
+	/* Closure (B7) counts completed referrals live, under the month of their request. */
+	if (strcmp(s->to, "completed") == 0 && (err = yl_measure_referral_completed(c, r->id)))
+		return err;
 	if ((err = yl_referral_event_add(c, r->id, s->from, s->to, reason)) ||
 	    (err = yl_audit(c, s->verb, "referral", yl_arena_printf(c->arena, "%lld", (long long)r->id),
 			    reason)))

@@ -371,10 +371,117 @@ static const char *const v3_referral_encounter[] = {
 	NULL,
 };
 
+/* Indicators (issue 4). The catalogue is data: each row names the measures whose sums make its
+ * numerator and denominator ('+'-joined keys of measure_agg; a NULL denominator makes a count),
+ * so a local catalogue is rows, not code. measure_agg holds the live monthly sums that every
+ * encounter and referral write keeps up to date in its own transaction (measure.c), keyed by
+ * institution, month of the event and the resident's county (first 6 digits of the home
+ * area); indicator queries read it, never the raw events. */
+static const char *const v4_indicators[] = {
+	"CREATE TABLE indicators ("
+	" id TEXT PRIMARY KEY CHECK (length(id) BETWEEN 1 AND 32),"
+	" seq INTEGER NOT NULL,"
+	" name_zh TEXT NOT NULL CHECK (length(name_zh) BETWEEN 1 AND 200),"
+	" name_en TEXT NOT NULL CHECK (length(name_en) BETWEEN 1 AND 200),"
+	" source TEXT NOT NULL,"
+	" version TEXT NOT NULL,"
+	" tag TEXT NOT NULL CHECK (tag IN ('S','M','I')),"
+	" numerator TEXT NOT NULL,"
+	" denominator TEXT,"
+	" unit TEXT NOT NULL,"
+	" direction TEXT NOT NULL CHECK (direction IN ('逐步提高','逐步降低','监测比较')),"
+	" num_measure TEXT NOT NULL CHECK (length(num_measure) BETWEEN 1 AND 400),"
+	" den_measure TEXT CHECK (den_measure IS NULL OR length(den_measure) BETWEEN 1 AND 400),"
+	" scale INTEGER NOT NULL CHECK (scale > 0),"
+	" growth INTEGER NOT NULL DEFAULT 0 CHECK (growth IN (0, 1)),"
+	" CHECK ((denominator IS NULL) = (den_measure IS NULL)));",
+
+	"CREATE TABLE measure_agg ("
+	" measure TEXT NOT NULL,"
+	" institution_id INTEGER NOT NULL REFERENCES institutions(id),"
+	" month TEXT NOT NULL CHECK (length(month) = 7),"
+	" resident_county TEXT NOT NULL,"
+	" value BIGINT NOT NULL,"
+	" PRIMARY KEY (measure, institution_id, month, resident_county));",
+	"CREATE INDEX measure_agg_inst_month ON measure_agg(institution_id, month);",
+
+#define IND(id, seq, zh, en, src, ver, tag, num, den, unit, dir, nm, dm, scale, growth) \
+	"INSERT INTO indicators(id, seq, name_zh, name_en, source, version, tag, numerator," \
+	" denominator, unit, direction, num_measure, den_measure, scale, growth) VALUES ('" id \
+	"', " #seq ", '" zh "', '" en "', '" src "', '" ver "', '" tag "', '" num "', " den \
+	", '" unit "', '" dir "', '" nm "', " dm ", " #scale ", " #growth ");"
+	IND("A3", 10, "县域内基层医疗卫生机构门急诊占比",
+	    "Primary-care share of outpatient and emergency visits", "国卫办基层发〔2020〕12号",
+	    "2020", "I", "基层门急诊人次", "'全部机构门急诊人次'", "%", "逐步提高",
+	    "opem_visits_primary", "'opem_visits'", 100, 0),
+	IND("A4", 20, "县域内基层医疗卫生机构诊疗人次占比",
+	    "Primary-care share of total visits", "紧密型县域医共体监测指标体系", "2024 #7", "S",
+	    "基层诊疗人次数（门急诊）", "'总诊疗人次数（门急诊）'", "%", "逐步提高",
+	    "opem_visits_primary", "'opem_visits'", 100, 0),
+	IND("B1.op", 30, "上级医疗机构下转患者例次数（门诊）",
+	    "Down-referrals from higher-level institutions, outpatient", "分级诊疗监测", "-", "S",
+	    "下转门诊例次", "NULL", "例次", "逐步提高", "ref_down_op", "NULL", 1, 0),
+	IND("B1.ip", 31, "上级医疗机构下转患者例次数（住院）",
+	    "Down-referrals from higher-level institutions, inpatient", "分级诊疗监测", "-", "S",
+	    "下转住院例次", "NULL", "例次", "逐步提高", "ref_down_ip", "NULL", 1, 0),
+	IND("B2.op", 40, "基层医疗卫生机构上转患者例次数（门诊）",
+	    "Up-referrals from primary care, outpatient", "分级诊疗监测", "-", "S",
+	    "基层上转门诊例次", "NULL", "例次", "监测比较", "ref_up_primary_op", "NULL", 1, 0),
+	IND("B2.ip", 41, "基层医疗卫生机构上转患者例次数（住院）",
+	    "Up-referrals from primary care, inpatient", "分级诊疗监测", "-", "S",
+	    "基层上转住院例次", "NULL", "例次", "监测比较", "ref_up_primary_ip", "NULL", 1, 0),
+	IND("B3", 50, "基层医疗卫生机构向上级医院转诊病人占比", "Primary-care up-referral rate",
+	    "分级诊疗监测", "-", "S", "基层上转例次（门诊+住院）", "'基层门急诊人次'", "%",
+	    "监测比较", "ref_up_primary_op+ref_up_primary_ip", "'opem_visits_primary'", 100, 0),
+	IND("B4", 60, "二、三级医院向基层转诊人数同期增长率",
+	    "Growth of down-referrals from secondary and tertiary hospitals", "分级诊疗监测", "-",
+	    "S", "下转例次（门诊+住院），增幅对上年同期", "NULL", "例次", "逐步提高",
+	    "ref_down_op+ref_down_ip", "NULL", 1, 1),
+	IND("B7", 70, "转诊结案率", "Referral closure rate", "yilian", "working", "I",
+	    "发起的转诊中已完成的例次", "'发起的转诊例次'", "%", "逐步提高", "ref_completed",
+	    "'ref_issued'", 100, 0),
+	IND("C4", 80, "签约居民组合内就诊率", "In-combination visit rate of contracted residents",
+	    "上海1+1+1签约", "-", "I", "签约居民在签约组合（1+1+1）内机构的门急诊人次",
+	    "'签约居民门急诊人次'", "%", "逐步提高", "opem_visits_signed_combo",
+	    "'opem_visits_signed'", 100, 0),
+	IND("C5", 90, "签约居民基层就诊率", "Primary-care visit rate of contracted residents",
+	    "家庭医生签约服务", "-", "I", "签约居民在基层的门急诊人次", "'签约居民门急诊人次'",
+	    "%", "逐步提高", "opem_visits_signed_primary", "'opem_visits_signed'", 100, 0),
+	IND("D2", 100, "下转患者人次数（门急诊、住院）", "Down-referred patient episodes",
+	    "三级公立医院绩效考核", "T2", "S", "门急诊下转例次+住院下转例次", "NULL", "人次",
+	    "逐步提高", "ref_down_op+ref_down_ip", "NULL", 1, 0),
+	IND("D28", 110, "门诊次均费用（及增幅）", "Outpatient cost per visit (and its growth)",
+	    "三级公立医院绩效考核", "T38", "M", "门急诊费用（分）", "'门急诊人次'", "分/人次",
+	    "逐步降低", "opem_cost", "'opem_visits'", 1, 1),
+	IND("D29", 120, "门诊次均药品费用（及增幅）",
+	    "Outpatient drug cost per visit (and its growth)", "三级公立医院绩效考核", "T39", "M",
+	    "门急诊药品费用（分）", "'门急诊人次'", "分/人次", "逐步降低", "opem_drug_cost",
+	    "'opem_visits'", 1, 1),
+	IND("D30", 130, "住院次均费用（及增幅）", "Inpatient cost per admission (and its growth)",
+	    "三级公立医院绩效考核", "T40", "M", "住院费用（分）", "'住院人次'", "分/人次",
+	    "逐步降低", "ip_cost", "'ip_admissions'", 1, 1),
+	IND("D31", 140, "住院次均药品费用（及增幅）",
+	    "Inpatient drug cost per admission (and its growth)", "三级公立医院绩效考核", "T41",
+	    "M", "住院药品费用（分）", "'住院人次'", "分/人次", "逐步降低", "ip_drug_cost",
+	    "'ip_admissions'", 1, 1),
+	IND("drug_share", 150, "药占比", "Drug share of medical costs", "yilian", "working", "I",
+	    "药品费用（分）", "'医疗费用合计（分）'", "%", "逐步降低", "cost_drugs",
+	    "'cost_total'", 100, 0),
+	IND("oop_share", 160, "个人自付占比", "Out-of-pocket share of medical costs", "yilian",
+	    "working", "I", "个人自付（分）", "'医疗费用合计（分）'", "%", "逐步降低",
+	    "out_of_pocket", "'cost_total'", 100, 0),
+	IND("fund_share", 170, "医保基金支付占比", "Insurance-fund share of medical costs",
+	    "yilian", "working", "I", "医保基金支付（分）", "'医疗费用合计（分）'", "%",
+	    "监测比较", "fund_paid", "'cost_total'", 100, 0),
+#undef IND
+	NULL,
+};
+
 static const struct yl_migration migrations[] = {
 	{1, "registry, contracting, users and audit", v1_registry},
 	{2, "booking: schedules, sessions, slots, pools, bookings", v2_booking},
 	{3, "referrals, care plans, encounters", v3_referral_encounter},
+	{4, "indicator catalogue and live measure aggregates", v4_indicators},
 };
 
 const struct yl_migration *yl_schema_migrations(int *count)

@@ -56,7 +56,8 @@ static void test_upgrade_from_version_1(void **state)
 	(void)state;
 	ylt_db_open(&t);
 	ylt_seed_registry(&t);
-	assert_int_equal(yl_store_exec(t.store, "DROP TABLE referral_encounters;"
+	assert_int_equal(yl_store_exec(t.store, "DROP TABLE measure_agg; DROP TABLE indicators;"
+				       " DROP TABLE referral_encounters;"
 				       " DROP TABLE encounter_diagnoses; DROP TABLE encounters;"
 				       " DROP TABLE care_plan_items; DROP TABLE referral_events;"
 				       " DROP TABLE referrals; DELETE FROM settings WHERE key ="
@@ -74,6 +75,8 @@ static void test_upgrade_from_version_1(void **state)
 	t.store = s2;
 	assert_int_equal(ylt_count(&t, "institutions"), 5);
 	assert_int_equal(ylt_count(&t, "bookings"), 0);
+	assert_true(ylt_count(&t, "indicators") > 0);
+	assert_int_equal(ylt_count(&t, "measure_agg"), 0);
 	ylt_db_close(&t);
 }
 

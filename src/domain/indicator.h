@@ -1,0 +1,86 @@
+/* indicator.h - the official indicators (INDICATORS.md) computed from the catalogue table
+ * `indicators` and the live sums of measure_agg (measure.h), for an institution, a consortium
+ * or an area over a period of whole months.
+ *
+ * There is no function per indicator: a catalogue row names the measures whose sums make its
+ * numerator and its denominator ('+'-joined measure keys), a scale (100 for a percentage) and
+ * whether year-on-year growth is asked for. Aggregating institutions or months sums numerators
+ * and denominators, then divides once; rates are never averaged. A zero denominator gives no
+ * value ("not computable"), never 0. A row without a denominator is a count: its value is
+ * the numerator.
+ */
+#ifndef YL_DOMAIN_INDICATOR_H
+#define YL_DOMAIN_INDICATOR_H
+
+#include "domain/ctx.h"
+
+/* The longest period one query may cover, in months. */
+enum { YL_INDICATOR_MAX_MONTHS = 60 };
+
+/* One catalogue row; strings arena-owned. */
+struct yl_indicator_def {
+	const char *id;          /* "C4", "B1.op", "drug_share" */
+	const char *name_zh;
+	const char *name_en;
+	const char *source;      /* the document */
+	const char *version;
+	const char *tag;         /* S (official wording seen), M (recalled), I (working) */
+	const char *numerator;   /* what the numerator counts, in words */
+	const char *denominator; /* NULL for a count */
+	const char *unit;        /* "%", "分/人次", "例次", "人次" */
+	const char *direction;   /* 逐步提高 | 逐步降低 | 监测比较 */
+	const char *num_measure; /* measure keys joined by '+' */
+	const char *den_measure; /* NULL for a count */
+	int64_t scale;           /* value = numerator / denominator * scale */
+	bool growth;             /* also report growth against the same period a year earlier */
+};
+
+/* Loads the catalogue in display order into *defs (arena array of *n). Any staff role
+ * (YL_ERR_FORBIDDEN for a resident). */
+enum yl_err yl_indicator_catalogue(const struct yl_ctx *c, struct yl_indicator_def **defs,
+				   int *n);
+
+/* What to compute: exactly one scope, a period of months (both ends inclusive), and
+ * optionally one indicator id. Strings are borrowed. */
+struct yl_indicator_query {
+	int64_t institution_id; /* 0: not this scope */
+	int64_t consortium_id;  /* 0: not this scope; an institution counts for each month in
+				 * which it was a member on at least one day */
+	const char *area_code;  /* NULL: not this scope; institutions located in the area or
+				 * under it (yl_area_range) */
+	const char *from;       /* "YYYY-MM" */
+	const char *to;         /* "YYYY-MM", not before from, at most YL_INDICATOR_MAX_MONTHS */
+	const char *id;         /* NULL: every indicator */
+};
+
+struct yl_indicator_value {
+	int64_t numerator;
+	int64_t denominator; /* 0 for a count */
+	bool has_value;      /* a count always; a ratio when denominator > 0 */
+	double value;        /* full precision; faces round at presentation */
+};
+
+struct yl_indicator_result {
+	const struct yl_indicator_def *def; /* arena-owned */
+	struct yl_indicator_value cur;
+	const char *note;                   /* NULL, or why there is no value; static */
+	/* when def->growth: the same months a year earlier, and (cur - prev) / prev * 100 */
+	struct yl_indicator_value prev;
+	bool has_growth;
+	double growth;                      /* percent */
+	const char *growth_note;            /* NULL, or why there is no growth; static */
+};
+
+/* Computes the indicators of q from measure_agg. Any staff role. Errors: YL_ERR_MISSING
+ * (field "scope" when none is given; "from", "to"), YL_ERR_INVALID ("scope" when several are
+ * given; "from"/"to" not YYYY-MM; "to" before from or the period longer than
+ * YL_INDICATOR_MAX_MONTHS), YL_ERR_NOT_FOUND (institution_id, consortium_id, area_code, id),
+ * YL_ERR_FORBIDDEN. *results is an arena array of *n in catalogue order. Reads only; run it
+ * in a read transaction for one consistent snapshot. */
+enum yl_err yl_indicator_compute(const struct yl_ctx *c, const struct yl_indicator_query *q,
+				 struct yl_indicator_result **results, int *n);
+
+/* Rounds v half-up to 2 decimals, the one presentation rounding (INDICATORS.md §4.5). */
+double yl_indicator_round(double v);
+
+#endif

@@ -1,0 +1,337 @@
+/* measure.c - keeping measure_agg: the live path (one lookup per event, then one UPSERT per
+ * measure, in the writer's transaction) and the rebuild (set-based grouped sums over the raw
+ * events).
+ *
+ * The two paths are written independently on purpose: the live one decides in C from a few
+ * looked-up facts, the rebuild states each measure as an SQL condition and value over every
+ * encounter. The tests compare the tables row by row, so a write path that forgets its hook, or
+ * a measure whose two definitions drift apart, shows as a difference. Not here: what the
+ * indicators make of the sums (indicator.c). Dates are cut as text ("YYYY-MM") and request
+ * times turned into Asia/Shanghai dates in C, so no SQL date function is needed.
+ */
+#include "domain/measure.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "domain/encounter.h"
+
+/* Contract row k covers day d (an SQL expression or '?'). Later renewals leave a row's dates
+ * as they were; change and end set ended_on, after which it covers nothing. */
+#define COVERS(d)                                                                        \
+	"k.start_date <= " d " AND k.end_date >= " d " AND (k.ended_on IS NULL OR"        \
+	" k.ended_on > " d ")"
+#define PRIMARY_LEVEL(i) i ".level IN ('primary', 'village')"
+
+enum yl_err yl_measure_add(const struct yl_ctx *c, const char *measure, int64_t institution_id,
+			   const char *date, const char *resident_county, int64_t delta)
+{
+	char month[8];
+	struct yl_stmt *st;
+	enum yl_err err;
+
+	if (delta == 0)
+		return YL_OK;
+	memcpy(month, date, 7);
+	month[7] = '\0';
+	err = yl_store_prepare(c->store, "INSERT INTO measure_agg(measure, institution_id, month,"
+					 " resident_county, value) VALUES (?, ?, ?, ?, ?)"
+					 " ON CONFLICT (measure, institution_id, month, resident_county)"
+					 " DO UPDATE SET value = measure_agg.value + excluded.value",
+			       &st, c->diag);
+	if (err)
+		return err;
+	yl_stmt_bind_text(st, 1, measure);
+	yl_stmt_bind_int(st, 2, institution_id);
+	yl_stmt_bind_text(st, 3, month);
+	yl_stmt_bind_text(st, 4, resident_county);
+	yl_stmt_bind_int(st, 5, delta);
+	return yl_stmt_run(st, c->diag);
+}
+
+struct facts {
+	bool primary;  /* the institution is 基层 */
+	bool signed_;  /* a contract covers the visit date */
+	bool combo;    /* ... and the institution is in its 1+1+1 combination */
+	char county[YL_MEASURE_COUNTY_LEN];
+};
+
+static enum yl_err encounter_facts(const struct yl_ctx *c, const struct yl_encounter *e,
+				   struct facts *f)
+{
+	struct yl_stmt *st;
+	enum yl_err err;
+	bool row;
+
+	err = yl_store_prepare(c->store,
+			       "SELECT " PRIMARY_LEVEL("i") ", substr(r.home_area_code, 1, 6),"
+			       " EXISTS (SELECT 1 FROM contracts k WHERE k.resident_id = r.id AND "
+			       COVERS("?") "),"
+			       " EXISTS (SELECT 1 FROM contracts k JOIN teams t ON t.id = k.team_id"
+			       " WHERE k.resident_id = r.id AND " COVERS("?") " AND (t.institution_id"
+			       " = i.id OR k.secondary_id = i.id OR k.tertiary_id = i.id))"
+			       " FROM residents r, institutions i WHERE r.id = ? AND i.id = ?",
+			       &st, c->diag);
+	if (err)
+		return err;
+	for (int k = 1; k <= 6; k++)
+		yl_stmt_bind_text(st, k, e->visit_date);
+	yl_stmt_bind_int(st, 7, e->resident_id);
+	yl_stmt_bind_int(st, 8, e->institution_id);
+	err = yl_stmt_step(st, &row, c->diag);
+	if (!err && row) {
+		f->primary = yl_stmt_int(st, 0) != 0;
+		snprintf(f->county, sizeof(f->county), "%s", yl_stmt_text(st, 1));
+		f->signed_ = yl_stmt_int(st, 2) != 0;
+		f->combo = yl_stmt_int(st, 3) != 0;
+	}
+	yl_stmt_reset(st);
+	if (!err && !row)
+		err = yl_diag_set(c->diag, YL_ERR_INTERNAL, NULL,
+				  "encounter of an unknown resident or institution");
+	return err;
+}
+
+enum yl_err yl_measure_encounter(const struct yl_ctx *c, const struct yl_encounter *e)
+{
+	const struct yl_encounter_costs *k = &e->costs;
+	int64_t total = k->drugs + k->consumables + k->exams + k->treatment + k->bed + k->other;
+	bool opem = strcmp(e->kind, "inpatient") != 0, ip = !opem;
+	struct facts f = {0};
+	enum yl_err err;
+
+	if ((err = encounter_facts(c, e, &f)))
+		return err;
+	const struct {
+		const char *measure;
+		int64_t delta;
+	} add[] = {
+		{"opem_visits", opem},
+		{"opem_visits_primary", opem && f.primary},
+		{"opem_visits_signed", opem && f.signed_},
+		{"opem_visits_signed_combo", opem && f.combo},
+		{"opem_visits_signed_primary", opem && f.signed_ && f.primary},
+		{"opem_cost", opem ? total : 0},
+		{"opem_drug_cost", opem ? k->drugs : 0},
+		{"ip_admissions", ip},
+		{"ip_cost", ip ? total : 0},
+		{"ip_drug_cost", ip ? k->drugs : 0},
+		{"cost_total", total},
+		{"cost_drugs", k->drugs},
+		{"out_of_pocket", e->out_of_pocket},
+		{"fund_paid", e->fund_paid},
+	};
+	for (size_t i = 0; i < sizeof(add) / sizeof(add[0]); i++)
+		if ((err = yl_measure_add(c, add[i].measure, e->institution_id, e->visit_date,
+					  f.county, add[i].delta)))
+			return err;
+	return YL_OK;
+}
+
+struct ref_facts {
+	char direction[8];
+	char care_type[12];
+	char status[12];
+	int64_t from;
+	char date[YL_DATE_LEN]; /* local date of the request */
+	char county[YL_MEASURE_COUNTY_LEN];
+	bool primary; /* the sender is 基层 */
+};
+
+static enum yl_err referral_facts(const struct yl_ctx *c, int64_t id, struct ref_facts *f)
+{
+	struct yl_stmt *st;
+	enum yl_err err;
+	bool row;
+
+	err = yl_store_prepare(c->store, "SELECT r.direction, r.care_type, r.status,"
+					 " r.from_institution_id, r.requested_at,"
+					 " substr(h.home_area_code, 1, 6), " PRIMARY_LEVEL("i")
+					 " FROM referrals r JOIN residents h ON h.id = r.resident_id"
+					 " JOIN institutions i ON i.id = r.from_institution_id"
+					 " WHERE r.id = ?", &st, c->diag);
+	if (err)
+		return err;
+	yl_stmt_bind_int(st, 1, id);
+	err = yl_stmt_step(st, &row, c->diag);
+	if (!err && row) {
+		snprintf(f->direction, sizeof(f->direction), "%s", yl_stmt_text(st, 0));
+		snprintf(f->care_type, sizeof(f->care_type), "%s", yl_stmt_text(st, 1));
+		snprintf(f->status, sizeof(f->status), "%s", yl_stmt_text(st, 2));
+		f->from = yl_stmt_int(st, 3);
+		yl_date_format((int32_t)((yl_stmt_int(st, 4) + YL_SHANGHAI_OFFSET) / 86400), f->date);
+		snprintf(f->county, sizeof(f->county), "%s", yl_stmt_text(st, 5));
+		f->primary = yl_stmt_int(st, 6) != 0;
+	}
+	yl_stmt_reset(st);
+	if (!err && !row)
+		err = yl_diag_set(c->diag, YL_ERR_INTERNAL, "id", "no referral with id %lld",
+				  (long long)id);
+	return err;
+}
+
+enum yl_err yl_measure_referral_requested(const struct yl_ctx *c, int64_t id)
+{
+	struct ref_facts f;
+	enum yl_err err;
+	bool op, up, down;
+
+	if ((err = referral_facts(c, id, &f)))
+		return err;
+	op = strcmp(f.care_type, "outpatient") == 0;
+	up = strcmp(f.direction, "up") == 0;
+	down = strcmp(f.direction, "down") == 0;
+	if ((err = yl_measure_add(c, "ref_issued", f.from, f.date, f.county, 1)))
+		return err;
+	if (up || down) {
+		const char *m = up ? (op ? "ref_up_op" : "ref_up_ip") : (op ? "ref_down_op"
+									    : "ref_down_ip");
+		if ((err = yl_measure_add(c, m, f.from, f.date, f.county, 1)))
+			return err;
+	}
+	if (up && f.primary)
+		err = yl_measure_add(c, op ? "ref_up_primary_op" : "ref_up_primary_ip", f.from,
+				     f.date, f.county, 1);
+	return err;
+}
+
+enum yl_err yl_measure_referral_completed(const struct yl_ctx *c, int64_t id)
+{
+	struct ref_facts f;
+	enum yl_err err;
+
+	if ((err = referral_facts(c, id, &f)))
+		return err;
+	return yl_measure_add(c, "ref_completed", f.from, f.date, f.county, 1);
+}
+
+/* The rebuild's statement of each encounter measure: its value and the rows it counts. */
+#define OPEM "e.kind IN ('outpatient', 'emergency')"
+#define INPATIENT "e.kind = 'inpatient'"
+#define SIGNED                                                                            \
+	"EXISTS (SELECT 1 FROM contracts k WHERE k.resident_id = e.resident_id AND "        \
+	COVERS("e.visit_date") ")"
+#define COMBO                                                                             \
+	"EXISTS (SELECT 1 FROM contracts k JOIN teams t ON t.id = k.team_id"                \
+	" WHERE k.resident_id = e.resident_id AND " COVERS("e.visit_date")                   \
+	" AND (t.institution_id = e.institution_id OR k.secondary_id = e.institution_id"    \
+	" OR k.tertiary_id = e.institution_id))"
+#define TOTAL                                                                             \
+	"(e.cost_drugs + e.cost_consumables + e.cost_exams + e.cost_treatment + e.cost_bed" \
+	" + e.cost_other)"
+
+static const struct {
+	const char *measure, *value, *where;
+} encounter_measures[] = {
+	{"opem_visits", "1", OPEM},
+	{"opem_visits_primary", "1", OPEM " AND " PRIMARY_LEVEL("i")},
+	{"opem_visits_signed", "1", OPEM " AND " SIGNED},
+	{"opem_visits_signed_combo", "1", OPEM " AND " COMBO},
+	{"opem_visits_signed_primary", "1", OPEM " AND " PRIMARY_LEVEL("i") " AND " SIGNED},
+	{"opem_cost", TOTAL, OPEM},
+	{"opem_drug_cost", "e.cost_drugs", OPEM},
+	{"ip_admissions", "1", INPATIENT},
+	{"ip_cost", TOTAL, INPATIENT},
+	{"ip_drug_cost", "e.cost_drugs", INPATIENT},
+	{"cost_total", TOTAL, "1 = 1"},
+	{"cost_drugs", "e.cost_drugs", "1 = 1"},
+	{"out_of_pocket", "e.out_of_pocket", "1 = 1"},
+	{"fund_paid", "e.fund_paid", "1 = 1"},
+};
+
+static enum yl_err rebuild_encounters(const struct yl_ctx *c)
+{
+	struct yl_buf sql;
+	enum yl_err err = YL_OK;
+
+	yl_buf_init(&sql);
+	for (size_t i = 0; !err && i < sizeof(encounter_measures) / sizeof(encounter_measures[0]);
+	     i++) {
+		yl_buf_reset(&sql);
+		/* The measure names and expressions are ours, never input: inlining is safe. */
+		yl_buf_addf(&sql,
+			    "INSERT INTO measure_agg(measure, institution_id, month, resident_county,"
+			    " value) SELECT '%s', e.institution_id, substr(e.visit_date, 1, 7),"
+			    " substr(r.home_area_code, 1, 6), sum(%s) FROM encounters e"
+			    " JOIN residents r ON r.id = e.resident_id"
+			    " JOIN institutions i ON i.id = e.institution_id WHERE %s"
+			    " GROUP BY e.institution_id, substr(e.visit_date, 1, 7),"
+			    " substr(r.home_area_code, 1, 6) HAVING sum(%s) > 0",
+			    encounter_measures[i].measure, encounter_measures[i].value,
+			    encounter_measures[i].where, encounter_measures[i].value);
+		err = yl_store_exec(c->store, yl_buf_str(&sql), c->diag);
+	}
+	yl_buf_release(&sql);
+	return err;
+}
+
+/* Referral counts grouped by sender, local request day and county; the day becomes a month in
+ * C (several days of a month add up through the UPSERT). */
+static enum yl_err rebuild_referrals(const struct yl_ctx *c)
+{
+	static const char *const names[] = {
+		"ref_issued", "ref_up_op", "ref_up_ip", "ref_down_op", "ref_down_ip",
+		"ref_up_primary_op", "ref_up_primary_ip", "ref_completed",
+	};
+	struct yl_stmt *st;
+	enum yl_err err;
+	bool row;
+
+	err = yl_store_prepare(c->store,
+			       "SELECT r.from_institution_id, (r.requested_at + ?) / 86400,"
+			       " substr(h.home_area_code, 1, 6), count(*),"
+			       " count(CASE WHEN r.direction = 'up' AND r.care_type = 'outpatient'"
+			       "  THEN 1 END),"
+			       " count(CASE WHEN r.direction = 'up' AND r.care_type = 'inpatient'"
+			       "  THEN 1 END),"
+			       " count(CASE WHEN r.direction = 'down' AND r.care_type = 'outpatient'"
+			       "  THEN 1 END),"
+			       " count(CASE WHEN r.direction = 'down' AND r.care_type = 'inpatient'"
+			       "  THEN 1 END),"
+			       " count(CASE WHEN r.direction = 'up' AND r.care_type = 'outpatient'"
+			       "  AND " PRIMARY_LEVEL("i") " THEN 1 END),"
+			       " count(CASE WHEN r.direction = 'up' AND r.care_type = 'inpatient'"
+			       "  AND " PRIMARY_LEVEL("i") " THEN 1 END),"
+			       " count(CASE WHEN r.status = 'completed' THEN 1 END)"
+			       " FROM referrals r JOIN residents h ON h.id = r.resident_id"
+			       " JOIN institutions i ON i.id = r.from_institution_id"
+			       " GROUP BY r.from_institution_id, (r.requested_at + ?) / 86400,"
+			       " substr(h.home_area_code, 1, 6)", &st, c->diag);
+	if (err)
+		return err;
+	yl_stmt_bind_int(st, 1, YL_SHANGHAI_OFFSET);
+	yl_stmt_bind_int(st, 2, YL_SHANGHAI_OFFSET);
+	while (!err && !(err = yl_stmt_step(st, &row, c->diag)) && row) {
+		char date[YL_DATE_LEN], county[YL_MEASURE_COUNTY_LEN];
+		int64_t inst = yl_stmt_int(st, 0);
+
+		yl_date_format((int32_t)yl_stmt_int(st, 1), date);
+		snprintf(county, sizeof(county), "%s", yl_stmt_text(st, 2));
+		for (int k = 0; !err && k < 8; k++)
+			err = yl_measure_add(c, names[k], inst, date, county, yl_stmt_int(st, 3 + k));
+	}
+	yl_stmt_reset(st);
+	return err;
+}
+
+enum yl_err yl_measure_rebuild(const struct yl_ctx *c, int64_t *rows)
+{
+	enum yl_err err;
+
+	if ((err = yl_require_admin(c)) ||
+	    (err = yl_store_exec(c->store, "DELETE FROM measure_agg", c->diag)) ||
+	    (err = rebuild_encounters(c)) || (err = rebuild_referrals(c)))
+		return err;
+	if (rows) {
+		struct yl_stmt *st;
+		bool row;
+		if ((err = yl_store_prepare(c->store, "SELECT count(*) FROM measure_agg", &st,
+					    c->diag)))
+			return err;
+		err = yl_stmt_step(st, &row, c->diag);
+		*rows = !err && row ? yl_stmt_int(st, 0) : 0;
+		yl_stmt_reset(st);
+	}
+	return err;
+}
