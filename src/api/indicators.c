@@ -4,8 +4,12 @@
  *
  * Every result carries its numerator and denominator so that clients aggregate by summing
  * them; a value that cannot be computed is null with a note, never 0. Values are rounded
- * half-up to 2 decimals here, at presentation only. Any staff role may read.
+ * half-up to 2 decimals here, at presentation only. Any staff role may read. An event row
+ * (a median) has no numerator or denominator to sum: both are null and `count` says how many
+ * events the value is taken over; a stock row says the day it counted (`as_of`).
  */
+#include <string.h>
+
 #include "api/routes.h"
 #include "domain/indicator.h"
 
@@ -16,6 +20,12 @@ static void def_json(struct yl_jw *w, const struct yl_indicator_def *d)
 	yl_jw_kstr(w, "name_en", d->name_en);
 	yl_jw_kstr(w, "unit", d->unit);
 	yl_jw_kstr(w, "direction", d->direction);
+	yl_jw_kstr(w, "scope_kind", d->scope_kind ? d->scope_kind : "institution");
+}
+
+static bool is_event(const struct yl_indicator_def *d)
+{
+	return d->scope_kind && strcmp(d->scope_kind, "event") == 0;
 }
 
 static void opt_value(struct yl_jw *w, const char *key, bool has, double v)
@@ -30,6 +40,15 @@ static void opt_value(struct yl_jw *w, const char *key, bool has, double v)
 static void value_json(struct yl_jw *w, const struct yl_indicator_def *d,
 		       const struct yl_indicator_value *v)
 {
+	if (is_event(d)) {
+		yl_jw_key(w, "numerator");
+		yl_jw_null(w);
+		yl_jw_key(w, "denominator");
+		yl_jw_null(w);
+		yl_jw_kint(w, "count", v->numerator);
+		opt_value(w, "value", v->has_value, v->value);
+		return;
+	}
 	yl_jw_kint(w, "numerator", v->numerator);
 	yl_jw_key(w, "denominator");
 	if (d->den_measure)
@@ -75,6 +94,8 @@ static enum yl_err get_indicators(struct yl_req *r, struct yl_jw *w)
 		value_json(w, res[i].def, &res[i].cur);
 		if (res[i].note)
 			yl_jw_kstr(w, "note", res[i].note);
+		if (res[i].as_of)
+			yl_jw_kstr(w, "as_of", res[i].as_of);
 		if (res[i].def->growth) {
 			yl_jw_key(w, "growth");
 			yl_jw_obj_begin(w);

@@ -35,6 +35,13 @@ enum yl_err yl_bench_http(const struct yl_bench_http_opts *o, struct yl_bench_ht
  * into a fresh database (the real command path), printing a table. */
 enum yl_err yl_bench_import(int64_t rows, struct yl_diag *d);
 
+/* Runs the indicators bench (see docs/bench.md) on two fresh temp databases and prints its
+ * table: `encounters` encounters through yl_encounter_create in one transaction with live
+ * aggregates on and off, the county-year indicator query's latency, and the full rebuild's
+ * time. Returns YL_OK when it ran; *failed is set when the rebuilt numbers differ from the
+ * live ones. */
+enum yl_err yl_bench_indicators(int64_t encounters, bool *failed, struct yl_diag *d);
+
 struct yl_bench_booking_opts {
 	int clients;    /* concurrent keep-alive HTTP clients */
 	int threads;    /* server worker threads (bounds how many bookings share a commit) */

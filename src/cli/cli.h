@@ -49,5 +49,8 @@ int yl_cmd_booking(int argc, char **argv);
 /* indicators [catalogue | rebuild]: the official indicators of a scope and period as a table;
  * the catalogue; recomputing the live aggregates from the raw events. */
 int yl_cmd_indicators(int argc, char **argv);
+/* referral create | accept | reject | cancel | arrive | complete | list: the two-way referral
+ * lifecycle, one transaction per write; referrals with their derived status. */
+int yl_cmd_referral(int argc, char **argv);
 
 #endif

@@ -103,12 +103,38 @@ static int bench_booking(int argc, char **argv)
 	return failed ? 1 : 0;
 }
 
+static int bench_indicators(int argc, char **argv)
+{
+	struct yl_opt opts[] = {
+		{"--encounters", true, NULL, "encounters to insert in each run (default 200000)"},
+		{NULL, false, NULL, NULL},
+	};
+	const char *pos[1];
+	int npos;
+	int64_t n;
+	struct yl_diag d;
+	bool failed;
+
+	if (!yl_cli_parse(argc, argv, 3, opts, pos, 0, &npos, "bench indicators",
+			  "Encounters/s through yl_encounter_create in one transaction with live\n"
+			  "aggregates on and off, the latency of a county-year indicator query, and\n"
+			  "the time of a full rebuild of the aggregates (which must match the live ones)."))
+		return 64;
+	if (!yl_cli_int(opts, "--encounters", 200000, 1, 50000000, &n, "bench"))
+		return 64;
+	yl_diag_clear(&d);
+	if (yl_bench_indicators(n, &failed, &d))
+		return yl_cli_fail("bench", &d);
+	return failed ? 1 : 0;
+}
+
 int yl_cmd_bench(int argc, char **argv)
 {
 	if (argc < 3 || strcmp(argv[2], "--help") == 0) {
 		printf("usage: yilian bench <what> [options]\n\n"
 		       "  booking  durable booking rate: raw with/without fsync vs HTTP group commit\n"
 		       "  http     requests/s of yilian serve for a simple GET\n"
+		       "  indicators  ingest rate with live aggregates on/off; query latency; rebuild\n"
 		       "  import   time to import N residents (see yilian bench import --help)\n");
 		return argc < 3 ? 64 : 0;
 	}
@@ -118,6 +144,8 @@ int yl_cmd_bench(int argc, char **argv)
 		return bench_import(argc, argv);
 	if (strcmp(argv[2], "booking") == 0)
 		return bench_booking(argc, argv);
+	if (strcmp(argv[2], "indicators") == 0)
+		return bench_indicators(argc, argv);
 	fprintf(stderr, "yilian bench: unknown benchmark '%s'\n", argv[2]);
 	return 64;
 }

@@ -7,6 +7,8 @@
  * Everything goes through the domain (yl_indicator_compute, yl_indicator_catalogue,
  * yl_measure_rebuild) as the system actor; reads in one read transaction, the rebuild in one
  * write transaction rolled back whole on failure. Values are rounded here, at presentation.
+ * An event row (a median) shows its event count as numerator and "-" as denominator; a row
+ * without a value shows its note.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -57,12 +59,15 @@ static void print_results(const struct yl_indicator_query *q,
 		const struct yl_indicator_result *r = &res[i];
 		char den[24], val[32], growth[80];
 
-		if (r->def->den_measure)
+		if (r->def->den_measure && r->def->scope_kind &&
+		    strcmp(r->def->scope_kind, "event") != 0)
 			snprintf(den, sizeof(den), "%" PRId64, r->cur.denominator);
 		else
 			snprintf(den, sizeof(den), "-");
 		fmt_value(val, sizeof(val), r->cur.has_value, r->cur.value);
 		growth[0] = '\0';
+		if (r->note)
+			snprintf(growth, sizeof(growth), "(%s)", r->note);
 		if (r->def->growth && r->has_growth)
 			snprintf(growth, sizeof(growth), "%.2f%%", yl_indicator_round(r->growth));
 		else if (r->def->growth)
@@ -80,10 +85,10 @@ static void print_results(const struct yl_indicator_query *q,
 static void print_catalogue(const struct yl_indicator_def *d, int n)
 {
 	for (int i = 0; i < n; i++)
-		printf("%-11s %s [%s] %s %s | %s / %s x%" PRId64 " %s %s%s\n", d[i].id,
-		       d[i].name_zh, d[i].tag, d[i].source, d[i].version, d[i].num_measure,
-		       d[i].den_measure ? d[i].den_measure : "-", d[i].scale, d[i].unit,
-		       d[i].direction, d[i].growth ? " growth" : "");
+		printf("%-11s %s [%s] %s %s | %s: %s / %s x%" PRId64 " %s %s%s\n", d[i].id,
+		       d[i].name_zh, d[i].tag, d[i].source, d[i].version, d[i].scope_kind,
+		       d[i].num_measure, d[i].den_measure ? d[i].den_measure : "-", d[i].scale,
+		       d[i].unit, d[i].direction, d[i].growth ? " growth" : "");
 }
 
 enum verb { QUERY, CATALOGUE, REBUILD };

@@ -18,6 +18,7 @@ static const struct {
 	{"schedule", yl_cmd_schedule, "generate sessions and slots; show or set the release policy"},
 	{"booking", yl_cmd_booking, "booking indicators (stats) and a resident's bookings (list)"},
 	{"indicators", yl_cmd_indicators, "official indicators of a scope; catalogue; rebuild"},
+	{"referral", yl_cmd_referral, "two-way referrals: create, accept, ..., complete; list"},
 };
 
 static void usage(FILE *f)

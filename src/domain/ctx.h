@@ -42,6 +42,7 @@ struct yl_ctx {
 	struct yl_diag *diag;         /* borrowed; receives error details */
 	const struct yl_actor *actor; /* borrowed */
 	bool batch;                   /* bulk import: the caller writes one summary audit row */
+	bool no_live_measures;        /* benchmarks only: yl_measure_add writes nothing */
 };
 
 const char *yl_role_name(enum yl_role r);

@@ -8,16 +8,23 @@
  * (institution_id, month) index, summed into a small table of measure totals; each catalogue
  * row then reads its numerator and denominator from that table. Nothing here knows what a
  * measure means: that is measure.c and the catalogue's business.
+ * Rows of other scope kinds (indicator.h) read other tables of totals: the residents'-county
+ * sums (two tables: inside their own county, anywhere), the stock counts of the period's last
+ * day, or, for the one event query, the median of days computed here from referral_events.
  */
 #include "domain/indicator.h"
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "domain/area.h"
 #include "domain/consortium.h"
+#include "domain/contract.h"
 #include "domain/institution.h"
+#include "domain/population.h"
+#include "domain/signing.h"
 
 double yl_indicator_round(double v)
 {
@@ -47,6 +54,7 @@ static void read_def(const struct yl_ctx *c, struct yl_stmt *st, void *item)
 	d->den_measure = dup(c, st, 11);
 	d->scale = yl_stmt_int(st, 12);
 	d->growth = yl_stmt_int(st, 13) != 0;
+	d->scope_kind = dup(c, st, 14);
 }
 
 enum yl_err yl_indicator_catalogue(const struct yl_ctx *c, struct yl_indicator_def **defs,
@@ -60,7 +68,8 @@ enum yl_err yl_indicator_catalogue(const struct yl_ctx *c, struct yl_indicator_d
 		return err;
 	err = yl_store_prepare(c->store, "SELECT id, name_zh, name_en, source, version, tag,"
 					 " numerator, denominator, unit, direction, num_measure,"
-					 " den_measure, scale, growth FROM indicators ORDER BY seq, id"
+					 " den_measure, scale, growth, scope_kind FROM indicators"
+					 " ORDER BY seq, id"
 					 " LIMIT ?", &st, c->diag);
 	if (err)
 		return err;
@@ -212,10 +221,17 @@ static enum yl_err area_sums(const struct yl_ctx *c, const char *code, int lo, i
 	return collect(c, st, s);
 }
 
+/* An institution's months [lo, hi] of membership in a consortium. */
+struct member {
+	int64_t inst;
+	int lo, hi;
+};
+
 /* Membership periods are half-open [joined_on, left_on); a month counts when the institution
- * was a member on one of its days, and once however many periods touch it. */
-static enum yl_err consortium_sums(const struct yl_ctx *c, int64_t id, int lo, int hi,
-				   struct sums *s)
+ * was a member on one of its days, and once however many periods touch it. *out is an arena
+ * array of *nout ranges clipped to [lo, hi]. */
+static enum yl_err consortium_members(const struct yl_ctx *c, int64_t id, int lo, int hi,
+				      struct member **out, int *nout)
 {
 	char first[YL_DATE_LEN], last[YL_DATE_LEN];
 	int64_t prev_inst = 0;
@@ -223,10 +239,7 @@ static enum yl_err consortium_sums(const struct yl_ctx *c, int64_t id, int lo, i
 	struct yl_stmt *st;
 	enum yl_err err;
 	bool row;
-	struct member {
-		int64_t inst;
-		int lo, hi;
-	} *m = NULL;
+	struct member *m = NULL;
 	int n = 0, cap = 0;
 
 	yl_date_format(yl_days_from_civil(lo / 12, lo % 12 + 1, 1), first);
@@ -270,6 +283,18 @@ static enum yl_err consortium_sums(const struct yl_ctx *c, int64_t id, int lo, i
 		prev_hi = b;
 	}
 	yl_stmt_reset(st);
+	*out = m;
+	*nout = n;
+	return err;
+}
+
+static enum yl_err consortium_sums(const struct yl_ctx *c, int64_t id, int lo, int hi,
+				   struct sums *s)
+{
+	struct member *m;
+	int n;
+	enum yl_err err = consortium_members(c, id, lo, hi, &m, &n);
+
 	for (int i = 0; !err && i < n; i++)
 		err = institution_sums(c, m[i].inst, m[i].lo, m[i].hi, s);
 	return err;
@@ -283,6 +308,236 @@ static enum yl_err scope_sums(const struct yl_ctx *c, const struct yl_indicator_
 	if (q->consortium_id)
 		return consortium_sums(c, q->consortium_id, lo, hi, s);
 	return area_sums(c, q->area_code, lo, hi, s);
+}
+
+/* Residents'-county sums (A1, A2, A8): over each county of the area (a resident_county that is
+ * a county-level area under it), *in gets its residents' measures at institutions located in
+ * that same county (the institution's area code starts with the county's code), *all those
+ * anywhere. Institutions registered at city or province level lie inside no county. */
+static enum yl_err county_sums(const struct yl_ctx *c, const char *code, int lo, int hi,
+			       struct sums *in, struct sums *all)
+{
+	char from[8], to[8], alo[10], ahi[10];
+	struct yl_stmt *st;
+	enum yl_err err;
+	bool row;
+
+	month_format(lo, from);
+	month_format(hi, to);
+	yl_area_range(code, alo, ahi);
+	err = yl_store_prepare(c->store, "SELECT a.measure, sum(a.value), sum(CASE WHEN"
+					 " substr(i.area_code, 1, 6) = a.resident_county THEN a.value"
+					 " ELSE 0 END) FROM measure_agg a"
+					 " JOIN areas ar ON ar.code = a.resident_county"
+					 " JOIN institutions i ON i.id = a.institution_id"
+					 " WHERE a.resident_county >= ? AND a.resident_county < ?"
+					 " AND ar.level = 'county' AND a.month >= ? AND a.month <= ?"
+					 " GROUP BY a.measure", &st, c->diag);
+	if (err)
+		return err;
+	yl_stmt_bind_text(st, 1, alo);
+	yl_stmt_bind_text(st, 2, ahi);
+	yl_stmt_bind_text(st, 3, from);
+	yl_stmt_bind_text(st, 4, to);
+	while (!(err = yl_stmt_step(st, &row, c->diag)) && row) {
+		sums_add(c, all, yl_stmt_text(st, 0), yl_stmt_int(st, 1));
+		sums_add(c, in, yl_stmt_text(st, 0), yl_stmt_int(st, 2));
+	}
+	yl_stmt_reset(st);
+	return err;
+}
+
+/* Days from request to arrival, one per referral. */
+struct days {
+	int32_t *v;
+	int n, cap;
+};
+
+static int cmp_days(const void *a, const void *b)
+{
+	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The first instant of month idx in Asia/Shanghai, as unix seconds. */
+static int64_t month_start(int idx)
+{
+	return (int64_t)yl_days_from_civil(idx / 12, idx % 12 + 1, 1) * 86400 - YL_SHANGHAI_OFFSET;
+}
+
+/* Referrals that arrived (arrived or completed now), with the time of their 'arrived'
+ * transition; the scope's condition on the sender is appended. */
+#define ARRIVALS                                                                           \
+	"SELECT r.requested_at, (SELECT min(e.at) FROM referral_events e"                  \
+	" WHERE e.referral_id = r.id AND e.to_status = 'arrived') FROM referrals r"          \
+	" JOIN institutions i ON i.id = r.from_institution_id"                               \
+	" WHERE r.status IN ('arrived', 'completed') AND r.requested_at >= ?"                \
+	" AND r.requested_at < ? AND "
+
+/* Appends to d the days to visit of the referrals sent from institution inst (or, when inst is
+ * 0, from the institutions in area) requested in months lo..hi. Days are counted between
+ * local (Asia/Shanghai) dates, so a request at 23:00 and an arrival at 01:00 is one day. */
+static enum yl_err arrivals(const struct yl_ctx *c, int64_t inst, const char *area, int lo,
+			    int hi, struct days *d)
+{
+	char alo[10], ahi[10];
+	struct yl_stmt *st;
+	enum yl_err err;
+	bool row;
+
+	if (inst) {
+		err = yl_store_prepare(c->store, ARRIVALS "r.from_institution_id = ?", &st, c->diag);
+		if (err)
+			return err;
+		yl_stmt_bind_int(st, 3, inst);
+	} else {
+		err = yl_store_prepare(c->store, ARRIVALS "i.area_code >= ? AND i.area_code < ?", &st,
+				       c->diag);
+		if (err)
+			return err;
+		yl_area_range(area, alo, ahi);
+		yl_stmt_bind_text(st, 3, alo);
+		yl_stmt_bind_text(st, 4, ahi);
+	}
+	yl_stmt_bind_int(st, 1, month_start(lo));
+	yl_stmt_bind_int(st, 2, month_start(hi + 1));
+	while (!(err = yl_stmt_step(st, &row, c->diag)) && row) {
+		int64_t req, at;
+		if (yl_stmt_null(st, 1))
+			continue; /* no history row: nothing to measure */
+		req = yl_stmt_int(st, 0);
+		at = yl_stmt_int(st, 1);
+		if (d->n == d->cap) {
+			int32_t *bigger;
+			d->cap = d->cap ? d->cap * 2 : 64;
+			bigger = yl_arena_alloc(c->arena, sizeof(*bigger) * (size_t)d->cap);
+			if (d->n)
+				memcpy(bigger, d->v, sizeof(*bigger) * (size_t)d->n);
+			d->v = bigger;
+		}
+		d->v[d->n++] = (int32_t)((at + YL_SHANGHAI_OFFSET) / 86400 -
+					 (req + YL_SHANGHAI_OFFSET) / 86400);
+	}
+	yl_stmt_reset(st);
+	return err;
+}
+
+/* The median of days from referral to visit in the scope (indicator.h, event rows). A median
+ * is not additive, so this reads referrals and their history rather than measure_agg; the
+ * scope is the sender's, by request month, as for the other referral measures. */
+static enum yl_err median_days(const struct yl_ctx *c, const struct yl_indicator_query *q,
+			       int lo, int hi, struct yl_indicator_value *v)
+{
+	struct days d = {0};
+	enum yl_err err;
+
+	if (q->institution_id) {
+		err = arrivals(c, q->institution_id, NULL, lo, hi, &d);
+	} else if (q->consortium_id) {
+		struct member *m;
+		int n;
+		err = consortium_members(c, q->consortium_id, lo, hi, &m, &n);
+		for (int i = 0; !err && i < n; i++)
+			err = arrivals(c, m[i].inst, NULL, m[i].lo, m[i].hi, &d);
+	} else {
+		err = arrivals(c, 0, q->area_code, lo, hi, &d);
+	}
+	if (err)
+		return err;
+	memset(v, 0, sizeof(*v));
+	v->numerator = d.n;
+	if (d.n == 0)
+		return YL_OK;
+	qsort(d.v, (size_t)d.n, sizeof(*d.v), cmp_days);
+	v->has_value = true;
+	v->value = d.n % 2 ? (double)d.v[d.n / 2]
+			   : ((double)d.v[d.n / 2 - 1] + (double)d.v[d.n / 2]) / 2.0;
+	return YL_OK;
+}
+
+/* The latest birth date of someone aged at least `age` on day `on`, computed as signing.c
+ * does so that the key-population counts agree with its age groups. */
+static int32_t latest_birth(int32_t on, int age)
+{
+	int32_t b = yl_date_add_years(on, -age);
+
+	while (yl_age_on(b + 1, on) >= age)
+		b++;
+	while (yl_age_on(b, on) < age)
+		b--;
+	return b;
+}
+
+/* key_residents and signed_key_residents of the area on day `on` (text `day`): residents
+ * with at least one key-population tag (a stored bit, 65 or older, or aged 0-6), each once;
+ * signed means a contract in force that day, the signing module's rule. signing.h counts each
+ * tag apart, where a person with two tags counts twice; C2 wants persons. */
+static enum yl_err key_counts(const struct yl_ctx *c, const char *area, int32_t on,
+			      const char *day, struct sums *s)
+{
+	char lo[10], hi[10], elderly[YL_DATE_LEN], child[YL_DATE_LEN];
+	struct yl_stmt *st;
+	enum yl_err err;
+	bool row;
+	int p;
+
+	yl_area_range(area, lo, hi);
+	yl_date_format(latest_birth(on, 65), elderly);
+	yl_date_format(latest_birth(on, 7), child);
+	err = yl_store_prepare(c->store, "SELECT count(*), count(k.id) FROM residents r"
+					 " LEFT JOIN contracts k ON k.resident_id = r.id AND "
+					 YL_CONTRACT_IN_FORCE
+					 " WHERE r.home_area_code >= ? AND r.home_area_code < ?"
+					 " AND ((r.tags & ?) <> 0 OR r.birth_date <= ?"
+					 " OR (r.birth_date > ? AND r.birth_date <= ?))", &st, c->diag);
+	if (err)
+		return err;
+	p = yl_contract_bind_day(st, 1, day);
+	yl_stmt_bind_text(st, p++, lo);
+	yl_stmt_bind_text(st, p++, hi);
+	yl_stmt_bind_int(st, p++, YL_TAG_STORED_MASK);
+	yl_stmt_bind_text(st, p++, elderly);
+	yl_stmt_bind_text(st, p++, child);
+	yl_stmt_bind_text(st, p, day);
+	err = yl_stmt_step(st, &row, c->diag);
+	if (!err && row) {
+		sums_add(c, s, "key_residents", yl_stmt_int(st, 0));
+		sums_add(c, s, "signed_key_residents", yl_stmt_int(st, 1));
+	}
+	yl_stmt_reset(st);
+	return err;
+}
+
+/* Stock counts (C1, C2) of the area on the last day of months lo..hi, or today when that is
+ * later: they are states, not flows, so a period has one value, its end's. residents and
+ * signed_residents come from yl_signing_rates run with the clock set to that day. *as_of
+ * receives the day; *future is set (and nothing counted) when the period starts after today. */
+static enum yl_err stock_sums(const struct yl_ctx *c, const char *area, int lo, int hi,
+			      struct sums *s, const char **as_of, bool *future)
+{
+	int32_t today = yl_clock_today(c->clock);
+	int32_t on = yl_days_from_civil((hi + 1) / 12, (hi + 1) % 12 + 1, 1) - 1;
+	struct yl_clock day_clock;
+	struct yl_ctx at = *c;
+	struct yl_signing sg;
+	enum yl_err err;
+
+	if (yl_days_from_civil(lo / 12, lo % 12 + 1, 1) > today) {
+		*future = true;
+		return YL_OK;
+	}
+	if (on > today)
+		on = today;
+	/* Noon of that day in Asia/Shanghai, whatever the clock's own time of day. */
+	yl_clock_fixed(&day_clock, (int64_t)on * 86400 - YL_SHANGHAI_OFFSET + 12 * 3600);
+	at.clock = &day_clock;
+	if ((err = yl_signing_rates(&at, area, false, &sg)))
+		return err;
+	sums_add(c, s, "residents", sg.all.residents);
+	sums_add(c, s, "signed_residents", sg.all.signed_);
+	*as_of = yl_arena_strdup(c->arena, sg.on);
+	return key_counts(c, area, on, sg.on, s);
 }
 
 static enum yl_err check_query(const struct yl_ctx *c, const struct yl_indicator_query *q,
@@ -336,18 +591,20 @@ static enum yl_err check_query(const struct yl_ctx *c, const struct yl_indicator
 	return err;
 }
 
+/* The numerator from num's totals, the denominator from den's (the same table but for the
+ * residents'-county rows). */
 static struct yl_indicator_value evaluate(const struct yl_indicator_def *d,
-					  const struct sums *s)
+					  const struct sums *num, const struct sums *den)
 {
 	struct yl_indicator_value v = {0};
 
-	v.numerator = sums_eval(s, d->num_measure);
+	v.numerator = sums_eval(num, d->num_measure);
 	if (!d->den_measure) {
 		v.has_value = true;
 		v.value = (double)v.numerator * (double)d->scale;
 		return v;
 	}
-	v.denominator = sums_eval(s, d->den_measure);
+	v.denominator = sums_eval(den, d->den_measure);
 	v.has_value = v.denominator > 0;
 	if (v.has_value)
 		v.value = (double)v.numerator / (double)v.denominator * (double)d->scale;
@@ -369,10 +626,90 @@ static void grow(struct yl_indicator_result *r)
 	r->growth = (r->cur.value - r->prev.value) / r->prev.value * 100.0;
 }
 
+enum kind { K_INSTITUTION, K_COUNTY, K_EVENT, K_STOCK, K_COUNT };
+
+static enum kind kind_of(const struct yl_indicator_def *d)
+{
+	if (!d->scope_kind || strcmp(d->scope_kind, "institution") == 0)
+		return K_INSTITUTION;
+	if (strcmp(d->scope_kind, "resident_county") == 0)
+		return K_COUNTY;
+	if (strcmp(d->scope_kind, "event") == 0)
+		return K_EVENT;
+	return K_STOCK;
+}
+
+/* What the non-institution rows need, computed once per query. */
+struct extra {
+	struct sums in, all;            /* residents'-county sums */
+	bool county_ok;                 /* an area at county level or above */
+	struct yl_indicator_value median;
+	struct sums stock;
+	const char *as_of;
+	bool future;
+};
+
+static enum yl_err compute_extra(const struct yl_ctx *c, const struct yl_indicator_query *q,
+				 int lo, int hi, const bool need[K_COUNT], struct extra *x)
+{
+	enum yl_err err = YL_OK;
+
+	/* Area codes are 6 digits down to the county, 9 for a township (schema). */
+	x->county_ok = q->area_code && strlen(q->area_code) == 6;
+	if (need[K_COUNTY] && x->county_ok &&
+	    (err = county_sums(c, q->area_code, lo, hi, &x->in, &x->all)))
+		return err;
+	if (need[K_EVENT] && (err = median_days(c, q, lo, hi, &x->median)))
+		return err;
+	if (need[K_STOCK] && q->area_code)
+		err = stock_sums(c, q->area_code, lo, hi, &x->stock, &x->as_of, &x->future);
+	return err;
+}
+
+/* Fills r->cur (and r->note when there is no value) for a row that is not an institution
+ * sum. */
+static void evaluate_extra(const struct yl_indicator_query *q, const struct extra *x,
+			   enum kind k, struct yl_indicator_result *r)
+{
+	switch (k) {
+	case K_COUNTY:
+		if (!q->area_code)
+			r->note = "defined for an area scope only: the residents of its counties";
+		else if (!x->county_ok)
+			r->note = "defined for a county or an area above it, not a township";
+		else
+			r->cur = evaluate(r->def, &x->in, &x->all);
+		break;
+	case K_EVENT:
+		if (strcmp(r->def->num_measure, "referral_days_to_visit") != 0)
+			r->note = "unknown event query";
+		else if (!x->median.has_value)
+			r->note = "no referral with an arrival in this period";
+		r->cur = x->median;
+		if (r->note)
+			r->cur.has_value = false;
+		break;
+	case K_STOCK:
+		if (!q->area_code) {
+			r->note = "defined for an area scope only: the residents living in it";
+		} else if (x->future) {
+			r->note = "the period starts after today";
+		} else {
+			r->cur = evaluate(r->def, &x->stock, &x->stock);
+			r->as_of = x->as_of;
+		}
+		break;
+	default:
+		break;
+	}
+}
+
 enum yl_err yl_indicator_compute(const struct yl_ctx *c, const struct yl_indicator_query *q,
 				 struct yl_indicator_result **results, int *n)
 {
 	struct sums cur = {0}, prev = {0};
+	struct extra x = {0};
+	bool need[K_COUNT] = {false};
 	struct yl_indicator_def *defs;
 	int lo, hi, ndefs, k = 0;
 	bool any_growth = false;
@@ -389,21 +726,30 @@ enum yl_err yl_indicator_compute(const struct yl_ctx *c, const struct yl_indicat
 			continue;
 		memset(&(*results)[k], 0, sizeof((*results)[k]));
 		(*results)[k++].def = &defs[i];
-		any_growth |= defs[i].growth;
+		need[kind_of(&defs[i])] = true;
+		any_growth |= defs[i].growth && kind_of(&defs[i]) == K_INSTITUTION;
 	}
 	if (q->id && k == 0)
 		return yl_diag_set(c->diag, YL_ERR_NOT_FOUND, "id", "no indicator '%.32s'", q->id);
-	if ((err = scope_sums(c, q, lo, hi, &cur)))
+	if (need[K_INSTITUTION] && (err = scope_sums(c, q, lo, hi, &cur)))
 		return err;
 	if (any_growth && (err = scope_sums(c, q, lo - 12, hi - 12, &prev)))
 		return err;
+	if ((err = compute_extra(c, q, lo, hi, need, &x)))
+		return err;
 	for (int i = 0; i < k; i++) {
 		struct yl_indicator_result *r = &(*results)[i];
-		r->cur = evaluate(r->def, &cur);
-		if (!r->cur.has_value)
+		enum kind kind = kind_of(r->def);
+		if (kind == K_INSTITUTION)
+			r->cur = evaluate(r->def, &cur, &cur);
+		else
+			evaluate_extra(q, &x, kind, r);
+		if (!r->cur.has_value && !r->note)
 			r->note = "not computable: the denominator is 0";
-		if (r->def->growth) {
-			r->prev = evaluate(r->def, &prev);
+		if (r->def->growth && kind != K_INSTITUTION) {
+			r->growth_note = "growth is reported for institution-scope rows only";
+		} else if (r->def->growth) {
+			r->prev = evaluate(r->def, &prev, &prev);
 			grow(r);
 		}
 	}

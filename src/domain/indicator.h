@@ -8,6 +8,25 @@
  * and denominators, then divides once; rates are never averaged. A zero denominator gives no
  * value ("not computable"), never 0. A row without a denominator is a count: its value is
  * the numerator.
+ *
+ * A row's scope_kind says what its measure keys are sums of (migration 5):
+ *   institution      measure_agg of the institutions in the scope (events where they happen);
+ *   resident_county  measure_agg by the residents' county (A1, A2, A8): for an area at county
+ *                    level or above, the numerator sums, over each county of the area, the
+ *                    measures of its residents at institutions located in that same county,
+ *                    the denominator those of its residents anywhere. Not defined for an
+ *                    institution, a consortium or a township (no value, a note);
+ *   event            computed from raw events because it cannot be summed: num_measure
+ *                    "referral_days_to_visit" is the median number of days from the local
+ *                    date of the request to the local date of the 'arrived' transition, over
+ *                    the referrals sent from the scope's institutions in the period (by
+ *                    request month) that reached arrived or completed. The value is the
+ *                    median; numerator is the number of referrals, denominator 0;
+ *   stock            people counted on the period's last day (or today when that is later):
+ *                    "residents" and "signed_residents" from yl_signing_rates (signing.h),
+ *                    "key_residents" and "signed_key_residents" the same counts over the
+ *                    residents holding at least one key-population tag, each counted once.
+ *                    Defined for an area scope only.
  */
 #ifndef YL_DOMAIN_INDICATOR_H
 #define YL_DOMAIN_INDICATOR_H
@@ -32,7 +51,9 @@ struct yl_indicator_def {
 	const char *num_measure; /* measure keys joined by '+' */
 	const char *den_measure; /* NULL for a count */
 	int64_t scale;           /* value = numerator / denominator * scale */
-	bool growth;             /* also report growth against the same period a year earlier */
+	bool growth;             /* also report growth against the same period a year earlier
+				  * (institution rows only) */
+	const char *scope_kind;  /* institution | resident_county | event | stock */
 };
 
 /* Loads the catalogue in display order into *defs (arena array of *n). Any staff role
@@ -54,8 +75,8 @@ struct yl_indicator_query {
 };
 
 struct yl_indicator_value {
-	int64_t numerator;
-	int64_t denominator; /* 0 for a count */
+	int64_t numerator;   /* for an event row: the number of events the value is taken over */
+	int64_t denominator; /* 0 for a count and an event row */
 	bool has_value;      /* a count always; a ratio when denominator > 0 */
 	double value;        /* full precision; faces round at presentation */
 };
@@ -64,6 +85,8 @@ struct yl_indicator_result {
 	const struct yl_indicator_def *def; /* arena-owned */
 	struct yl_indicator_value cur;
 	const char *note;                   /* NULL, or why there is no value; static */
+	const char *as_of;                  /* stock rows: the day counted, YYYY-MM-DD (arena);
+					     * NULL otherwise */
 	/* when def->growth: the same months a year earlier, and (cur - prev) / prev * 100 */
 	struct yl_indicator_value prev;
 	bool has_growth;

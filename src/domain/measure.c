@@ -31,7 +31,7 @@ enum yl_err yl_measure_add(const struct yl_ctx *c, const char *measure, int64_t 
 	struct yl_stmt *st;
 	enum yl_err err;
 
-	if (delta == 0)
+	if (delta == 0 || c->no_live_measures)
 		return YL_OK;
 	memcpy(month, date, 7);
 	month[7] = '\0';

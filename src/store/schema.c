@@ -477,11 +477,55 @@ static const char *const v4_indicators[] = {
 	NULL,
 };
 
+/* Indicators, second part (issue 4). scope_kind says what a row's measure keys are sums of:
+ * 'institution' (measure_agg of the institutions in the scope, as in migration 4),
+ * 'resident_county' (measure_agg of the residents of the scope's counties: numerator at
+ * institutions inside the resident's own county, denominator anywhere), 'event' (num_measure
+ * names a query over raw events that is not a sum, such as a median) and 'stock' (counts of
+ * people on the last day of the period, from the contracting module). The index serves the
+ * resident_county sums. */
+static const char *const v5_indicator_scopes[] = {
+	"ALTER TABLE indicators ADD COLUMN scope_kind TEXT NOT NULL DEFAULT 'institution'"
+	" CHECK (scope_kind IN ('institution','resident_county','event','stock'));",
+	"CREATE INDEX measure_agg_county_month ON measure_agg(resident_county, month);",
+
+#define IND(id, seq, zh, en, src, ver, tag, num, den, unit, dir, nm, dm, scale, kind) \
+	"INSERT INTO indicators(id, seq, name_zh, name_en, source, version, tag, numerator," \
+	" denominator, unit, direction, num_measure, den_measure, scale, growth, scope_kind)" \
+	" VALUES ('" id "', " #seq ", '" zh "', '" en "', '" src "', '" ver "', '" tag "', '" \
+	num "', " den ", '" unit "', '" dir "', '" nm "', " dm ", " #scale ", 0, '" kind "');"
+	IND("A1", 5, "县域就诊率（县域内就诊率）", "In-county visit rate of county residents",
+	    "国卫办基层发〔2020〕12号", "2020", "I", "本县居民在本县域内机构的门急诊人次",
+	    "'本县居民全部门急诊人次（县域内外）'", "%", "逐步提高", "opem_visits",
+	    "'opem_visits'", 100, "resident_county"),
+	IND("A2", 6, "县域内住院人次占比", "In-county share of county residents'' admissions",
+	    "紧密型县域医共体监测指标体系", "2024 #11", "I", "本县居民在本县域内机构的住院人次",
+	    "'本县居民全部住院人次（县域内外）'", "%", "逐步提高", "ip_admissions",
+	    "'ip_admissions'", 100, "resident_county"),
+	IND("A8", 7, "医保基金县域内支出占比", "Share of the insurance fund spent inside the county",
+	    "紧密型县域医共体监测指标体系", "2024 #8", "I",
+	    "本县居民在本县域内机构的医保基金支付（分）", "'本县居民全部医保基金支付（分）'", "%",
+	    "逐步提高", "fund_paid", "'fund_paid'", 100, "resident_county"),
+	IND("ref_days", 75, "转诊至就诊天数中位数", "Median days from referral to visit",
+	    "yilian", "working", "I", "已到达转诊：申请日至到达日的天数（中位数）", "NULL", "天",
+	    "逐步降低", "referral_days_to_visit", "NULL", 1, "event"),
+	IND("C1", 76, "家庭医生签约服务覆盖率（签约率）", "Family-doctor contract coverage rate",
+	    "家庭医生签约服务统计", "-", "S", "期末在约签约居民数", "'期末居民数（居住地在本区域）'",
+	    "%", "逐步提高", "signed_residents", "'residents'", 100, "stock"),
+	IND("C2", 77, "重点人群签约服务覆盖率", "Key-population contract coverage rate",
+	    "家庭医生签约服务统计", "-", "S", "期末在约的重点人群人数（去重）",
+	    "'期末重点人群人数（去重）'", "%", "逐步提高", "signed_key_residents",
+	    "'key_residents'", 100, "stock"),
+#undef IND
+	NULL,
+};
+
 static const struct yl_migration migrations[] = {
 	{1, "registry, contracting, users and audit", v1_registry},
 	{2, "booking: schedules, sessions, slots, pools, bookings", v2_booking},
 	{3, "referrals, care plans, encounters", v3_referral_encounter},
 	{4, "indicator catalogue and live measure aggregates", v4_indicators},
+	{5, "indicator scopes: residents' county, event queries, stocks", v5_indicator_scopes},
 };
 
 const struct yl_migration *yl_schema_migrations(int *count)

@@ -85,6 +85,17 @@ static void test_live_answer(void **state)
 	assert_int_equal(json_integer_value(json_object_get(a3, "denominator")), 0);
 	assert_true(json_is_null(json_object_get(a3, "value")));
 	assert_non_null(json_object_get(a3, "note"));
+	/* an event row has no numerator or denominator, a count; a stock row its day */
+	d28 = indicator(r.json, "ref_days");
+	assert_string_equal(json_string_value(json_object_get(d28, "scope_kind")), "event");
+	assert_true(json_is_null(json_object_get(d28, "numerator")));
+	assert_true(json_is_null(json_object_get(d28, "denominator")));
+	assert_int_equal(json_integer_value(json_object_get(d28, "count")), 0);
+	assert_true(json_is_null(json_object_get(d28, "value")));
+	d28 = indicator(r.json, "C1");
+	assert_string_equal(json_string_value(json_object_get(d28, "as_of")), "2026-03-15");
+	assert_int_equal(json_integer_value(json_object_get(d28, "denominator")), 1);
+	assert_true(json_number_value(json_object_get(d28, "value")) == 0.0);
 	ylt_resp_free(&r);
 
 	post_visit(3, 1000, 1000);

@@ -77,6 +77,35 @@ static void test_upgrade_from_version_1(void **state)
 	assert_int_equal(ylt_count(&t, "bookings"), 0);
 	assert_true(ylt_count(&t, "indicators") > 0);
 	assert_int_equal(ylt_count(&t, "measure_agg"), 0);
+	assert_int_equal(ylt_count(&t, "indicators WHERE scope_kind = 'resident_county'"), 3);
+	ylt_db_close(&t);
+}
+
+/* A database at version 4 (indicators without scope kinds) gains migration 5: the column,
+ * with 'institution' for the rows it had, the new rows and the county index. */
+static void test_upgrade_from_version_4(void **state)
+{
+	struct ylt_db t;
+	struct yl_store *s2;
+	struct yl_diag d;
+	(void)state;
+	ylt_db_open(&t);
+	ylt_seed_registry(&t);
+	assert_int_equal(yl_store_exec(t.store, "DROP INDEX measure_agg_county_month;"
+				       " DELETE FROM indicators WHERE scope_kind <> 'institution';"
+				       " ALTER TABLE indicators DROP COLUMN scope_kind;"
+				       " DELETE FROM schema_migrations WHERE version >= 5", &d), YL_OK);
+	yl_store_close(t.store);
+	t.store = NULL;
+	assert_int_equal(yl_store_open(t.path, 0, &s2, &d), YL_ERR_SCHEMA);
+	assert_int_equal(yl_store_open(t.path, YL_STORE_CREATE, &s2, &d), YL_OK);
+	assert_int_equal(yl_store_schema_version(s2), yl_store_schema_latest());
+	t.store = s2;
+	assert_int_equal(ylt_count(&t, "indicators WHERE scope_kind = 'resident_county'"), 3);
+	assert_int_equal(ylt_count(&t, "indicators WHERE scope_kind = 'stock'"), 2);
+	assert_int_equal(ylt_count(&t, "indicators WHERE scope_kind = 'event'"), 1);
+	assert_int_equal(ylt_count(&t, "indicators WHERE id = 'A4' AND scope_kind = 'institution'"),
+			 1);
 	ylt_db_close(&t);
 }
 
@@ -115,6 +144,7 @@ int main(void)
 		cmocka_unit_test(test_refuses_newer_schema),
 		cmocka_unit_test(test_refuses_uninitialised),
 		cmocka_unit_test(test_upgrade_from_version_1),
+		cmocka_unit_test(test_upgrade_from_version_4),
 		cmocka_unit_test(test_constraints_and_rollback),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
