@@ -514,7 +514,8 @@ static enum yl_err refer_down(struct act *a, const struct visit *from, int64_t e
 		plan[i].due_date = day + (i == 0 ? 7 : i == 1 ? 14 : 30);
 	}
 	rn.direction = "down";
-	rn.care_type = "outpatient";
+	/* after a discharge: recovery in the township hospital's beds */
+	rn.care_type = from->discharge ? "inpatient" : "outpatient";
 	rn.resident_id = a->w->resident_ids[from->ri];
 	rn.from_institution_id = from->inst;
 	rn.to_institution_id = a->w->centres[a->w->township[from->ri]];
@@ -537,17 +538,23 @@ static enum yl_err refer_down(struct act *a, const struct visit *from, int64_t e
 		return yl_referral_reject(&a->c, r.id, "本中心暂不具备该康复条件", NULL);
 	if (u < 0.13)
 		return YL_OK;
+	v.day = day + 1 + (int32_t)yl_rng_below(&a->rng, 3);
+	if (from->discharge) {
+		ac.planned_admission_date = v.day;
+		ac.has_planned_admission = true;
+	}
 	at(a, day, 17, 0);
 	if ((err = yl_referral_accept(&a->c, r.id, &ac, NULL)))
 		return err;
 	at(a, day, 17, 30);
 	if ((err = yl_referral_acknowledge(&a->c, r.id, NULL)))
 		return err;
-	v.day = day + 1 + (int32_t)yl_rng_below(&a->rng, 3);
 	if (v.day <= a->last) {
-		v.kind = "outpatient";
+		v.kind = from->discharge ? "inpatient" : "outpatient";
 		v.place = P_CENTRE;
 		v.discharge = 0;
+		if (from->discharge && v.day + 5 <= a->last)
+			v.discharge = v.day + 5;
 		v.booking = 0;
 		v.referral = r.id;
 		locate(a, &v, D_GP);

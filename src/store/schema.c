@@ -520,12 +520,22 @@ static const char *const v5_indicator_scopes[] = {
 	NULL,
 };
 
+/* A resident's contracts in force are looked up by (resident, status, end date, start date):
+ * with the old one-column index the planner preferred contracts_end and scanned every active
+ * contract for each resident (C1/C2 over a 300,000-resident province: minutes -> 0.9 s). */
+static const char *const v6_contract_lookup[] = {
+	"DROP INDEX contracts_resident;",
+	"CREATE INDEX contracts_resident ON contracts(resident_id, status, end_date, start_date);",
+	NULL,
+};
+
 static const struct yl_migration migrations[] = {
 	{1, "registry, contracting, users and audit", v1_registry},
 	{2, "booking: schedules, sessions, slots, pools, bookings", v2_booking},
 	{3, "referrals, care plans, encounters", v3_referral_encounter},
 	{4, "indicator catalogue and live measure aggregates", v4_indicators},
 	{5, "indicator scopes: residents' county, event queries, stocks", v5_indicator_scopes},
+	{6, "contract lookup by resident covers the in-force test", v6_contract_lookup},
 };
 
 const struct yl_migration *yl_schema_migrations(int *count)
