@@ -24,6 +24,7 @@
 #define ADMISSIONS_PER_YEAR 0.215 /* admissions per person-year */
 #define UP_PER_VISIT 0.002       /* up-referrals per visit */
 #define DOWN_PER_VISIT 0.0015    /* down-referrals per visit */
+#define DOWN_PER_DISCHARGE 0.008 /* down-referrals per hospital discharge */
 #define BOOKED_SHARE 0.08        /* hospital outpatient visits booked the day before */
 #define EMERGENCY_SHARE 0.05     /* hospital visits that are emergencies (assumption) */
 #define EMERGENCY_COST 1.4       /* an emergency visit costs this much more (assumption) */
@@ -559,8 +560,11 @@ static enum yl_err refer_down(struct act *a, const struct visit *from, int64_t e
 		v.referral = r.id;
 		locate(a, &v, D_GP);
 		at(a, v.day, 9, 0);
-		if ((err = yl_referral_arrive(&a->c, r.id, NULL)) || (err = record(a, &v, NULL)) ||
-		    (err = yl_referral_complete(&a->c, r.id, NULL)))
+		if ((err = yl_referral_arrive(&a->c, r.id, NULL)))
+			return err;
+		if (v.discharge)
+			at(a, v.discharge, 10, 0); /* a stay is recorded once it has ended */
+		if ((err = record(a, &v, NULL)) || (err = yl_referral_complete(&a->c, r.id, NULL)))
 			return err;
 	}
 	for (int i = 0; i < nitems && i < r.nitems; i++) {
@@ -661,10 +665,9 @@ static enum yl_err admit(struct act *a, int32_t day)
 	}
 	if ((err = record(a, &v, &enc)))
 		return err;
-	if (v.discharge && v.level >= L_SECONDARY && a->down_acc >= 1.0) {
-		a->down_acc -= 1.0;
+	/* 0.9 % of hospital inpatients go down (DOMAIN.md, tertiary; 0.7 % secondary) */
+	if (v.discharge && v.level >= L_SECONDARY && yl_rng_chance(&a->rng, DOWN_PER_DISCHARGE))
 		return refer_down(a, &v, enc, v.discharge);
-	}
 	return YL_OK;
 }
 
