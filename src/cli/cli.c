@@ -103,3 +103,39 @@ void yl_cli_system_actor(struct yl_actor *a, const char *cmd)
 	a->role = YL_ROLE_ADMIN;
 	a->name = cmd;
 }
+
+enum yl_err yl_cli_session_open(struct yl_cli_session *s, const char *db, const char *actor,
+				bool write)
+{
+	enum yl_err err;
+
+	memset(s, 0, sizeof(*s));
+	yl_diag_clear(&s->diag);
+	yl_arena_init(&s->arena);
+	yl_cli_system_actor(&s->actor, actor);
+	s->ctx.arena = &s->arena;
+	s->ctx.diag = &s->diag;
+	s->ctx.actor = &s->actor;
+	err = yl_store_open(db, 0, &s->store, &s->diag);
+	if (err)
+		return err;
+	s->ctx.store = s->store;
+	return write ? yl_store_begin(s->store, &s->diag) : yl_store_begin_read(s->store, &s->diag);
+}
+
+int yl_cli_session_close(struct yl_cli_session *s, enum yl_err err, const char *cmd)
+{
+	int code = 0;
+
+	if (!err && s->store && yl_store_in_tx(s->store))
+		err = yl_store_commit(s->store, &s->diag);
+	if (err) {
+		if (s->store)
+			yl_store_rollback(s->store);
+		code = yl_cli_fail(cmd, &s->diag);
+	}
+	yl_store_close(s->store);
+	s->store = NULL;
+	yl_arena_release(&s->arena);
+	return code;
+}

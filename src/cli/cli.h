@@ -10,6 +10,7 @@
 
 #include "base/diag.h"
 #include "domain/ctx.h"
+#include "store/store.h"
 
 struct yl_opt {
 	const char *name;  /* "--db" */
@@ -33,6 +34,27 @@ int yl_cli_fail(const char *cmd, const struct yl_diag *d);
 
 /* The system actor of CLI commands: acts as admin, audited as "system:<cmd>". */
 void yl_cli_system_actor(struct yl_actor *a, const char *cmd);
+
+/* One command's database session: a store, the system actor, an arena, a diag and the ctx
+ * that points at them (so the struct must not move while open). */
+struct yl_cli_session {
+	struct yl_store *store;
+	struct yl_diag diag;
+	struct yl_arena arena;
+	struct yl_actor actor;
+	struct yl_ctx ctx;
+};
+
+/* Opens db (schema must be current) as the system actor `actor` and begins a write
+ * transaction (write) or a read snapshot. On error the diag says why; call
+ * yl_cli_session_close either way. */
+enum yl_err yl_cli_session_open(struct yl_cli_session *s, const char *db, const char *actor,
+				bool write);
+/* Commits a still-open transaction when err is YL_OK, rolls back otherwise (printing the
+ * error as "yilian cmd: ..."), closes the store and frees the arena. Returns the exit code
+ * (0 on success). Callers that print results commit first (yl_store_commit), print, then
+ * close with YL_OK, so nothing is printed for a write that did not land. */
+int yl_cli_session_close(struct yl_cli_session *s, enum yl_err err, const char *cmd);
 
 int yl_cmd_init(int argc, char **argv);
 int yl_cmd_serve(int argc, char **argv);

@@ -137,43 +137,27 @@ static void print_booking(const struct yl_booking *b, bool replayed)
  * the booking once committed, closes; returns the exit code. */
 static int act(const char *db, const struct action *a)
 {
-	struct yl_store *s = NULL;
-	struct yl_diag d;
-	struct yl_arena arena = YL_ARENA_INIT;
-	struct yl_actor actor;
-	struct yl_ctx c = {0};
+	struct yl_cli_session ss;
+	struct yl_ctx *c = &ss.ctx;
 	struct yl_booking b;
 	bool replayed = false;
-	enum yl_err err;
+	enum yl_err err = yl_cli_session_open(&ss, db, "system:booking", true);
 
-	yl_diag_clear(&d);
-	yl_cli_system_actor(&actor, "system:booking");
-	c.arena = &arena;
-	c.diag = &d;
-	c.actor = &actor;
-	err = yl_store_open(db, 0, &s, &d);
-	c.store = s;
-	if (!err)
-		err = yl_store_begin(s, &d);
 	if (!err) {
 		if (strcmp(a->verb, "create") == 0)
-			err = yl_booking_create(&c, &a->in, &b, &replayed);
+			err = yl_booking_create(c, &a->in, &b, &replayed);
 		else if (strcmp(a->verb, "cancel") == 0)
-			err = yl_booking_cancel(&c, a->id, a->reason, &b);
+			err = yl_booking_cancel(c, a->id, a->reason, &b);
 		else if (strcmp(a->verb, "check-in") == 0)
-			err = yl_booking_check_in(&c, a->id, &b);
+			err = yl_booking_check_in(c, a->id, &b);
 		else
-			err = yl_booking_seen(&c, a->id, &b);
+			err = yl_booking_seen(c, a->id, &b);
 	}
 	if (!err)
-		err = yl_store_commit(s, &d);
-	if (err && s && yl_store_in_tx(s))
-		yl_store_rollback(s);
+		err = yl_store_commit(ss.store, &ss.diag);
 	if (!err)
 		print_booking(&b, replayed);
-	yl_store_close(s);
-	yl_arena_release(&arena);
-	return err ? yl_cli_fail(CMD, &d) : 0;
+	return yl_cli_session_close(&ss, err, CMD);
 }
 
 /* The options of a write verb into *a; false (usage error printed) when one is missing or
@@ -223,37 +207,18 @@ static bool action_opts(const struct yl_opt *opts, const char *verb, struct acti
 /* Opens db, runs the read in one read transaction, closes; returns the exit code. */
 static int run(const char *db, const struct yl_booking_stats_query *q, int64_t resident)
 {
-	struct yl_store *s = NULL;
-	struct yl_diag d;
-	struct yl_arena arena = YL_ARENA_INIT;
-	struct yl_actor actor;
-	struct yl_ctx c = {0};
+	struct yl_cli_session ss;
 	struct yl_booking_stats out;
-	enum yl_err err;
+	enum yl_err err = yl_cli_session_open(&ss, db, "system:booking", false);
 
-	yl_diag_clear(&d);
-	yl_cli_system_actor(&actor, "system:booking");
-	c.arena = &arena;
-	c.diag = &d;
-	c.actor = &actor;
-	err = yl_store_open(db, 0, &s, &d);
-	c.store = s;
-	if (!err)
-		err = yl_store_begin_read(s, &d);
 	if (!err && q) {
-		err = yl_booking_stats(&c, q, &out);
+		err = yl_booking_stats(&ss.ctx, q, &out);
 		if (!err)
 			print_stats(q, &out);
 	} else if (!err) {
-		err = list(&c, resident);
+		err = list(&ss.ctx, resident);
 	}
-	if (!err)
-		err = yl_store_commit(s, &d);
-	if (err && s)
-		yl_store_rollback(s);
-	yl_store_close(s);
-	yl_arena_release(&arena);
-	return err ? yl_cli_fail(CMD, &d) : 0;
+	return yl_cli_session_close(&ss, err, CMD);
 }
 
 int yl_cmd_booking(int argc, char **argv)

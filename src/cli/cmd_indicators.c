@@ -95,45 +95,28 @@ enum verb { QUERY, CATALOGUE, REBUILD };
 
 static int run(const char *db, enum verb v, const struct yl_indicator_query *q)
 {
-	struct yl_store *s = NULL;
-	struct yl_diag d;
-	struct yl_arena arena = YL_ARENA_INIT;
-	struct yl_actor actor;
-	struct yl_ctx c = {0};
+	struct yl_cli_session ss;
 	struct yl_indicator_result *res;
 	struct yl_indicator_def *defs;
 	int64_t rows = 0;
 	int n = 0;
-	enum yl_err err;
+	enum yl_err err = yl_cli_session_open(&ss, db, "system:indicators", v == REBUILD);
 
-	yl_diag_clear(&d);
-	yl_cli_system_actor(&actor, "system:indicators");
-	c.arena = &arena;
-	c.diag = &d;
-	c.actor = &actor;
-	err = yl_store_open(db, 0, &s, &d);
-	c.store = s;
-	if (!err)
-		err = v == REBUILD ? yl_store_begin(s, &d) : yl_store_begin_read(s, &d);
 	if (!err && v == REBUILD)
-		err = yl_measure_rebuild(&c, &rows);
+		err = yl_measure_rebuild(&ss.ctx, &rows);
 	else if (!err && v == CATALOGUE)
-		err = yl_indicator_catalogue(&c, &defs, &n);
+		err = yl_indicator_catalogue(&ss.ctx, &defs, &n);
 	else if (!err)
-		err = yl_indicator_compute(&c, q, &res, &n);
+		err = yl_indicator_compute(&ss.ctx, q, &res, &n);
 	if (!err)
-		err = yl_store_commit(s, &d);
-	if (err && s && yl_store_in_tx(s))
-		yl_store_rollback(s);
+		err = yl_store_commit(ss.store, &ss.diag);
 	if (!err && v == REBUILD)
 		printf("rebuilt measure_agg: %" PRId64 " rows\n", rows);
 	else if (!err && v == CATALOGUE)
 		print_catalogue(defs, n);
 	else if (!err)
 		print_results(q, res, n);
-	yl_store_close(s);
-	yl_arena_release(&arena);
-	return err ? yl_cli_fail(CMD, &d) : 0;
+	return yl_cli_session_close(&ss, err, CMD);
 }
 
 int yl_cmd_indicators(int argc, char **argv)

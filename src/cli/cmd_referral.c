@@ -52,46 +52,30 @@ static void print_referral(const struct yl_referral *r)
  * the referral once committed, closes; returns the exit code. */
 static int act(const char *db, const struct action *a)
 {
-	struct yl_store *s = NULL;
-	struct yl_diag d;
-	struct yl_arena arena = YL_ARENA_INIT;
-	struct yl_actor actor;
-	struct yl_ctx c = {0};
+	struct yl_cli_session ss;
+	struct yl_ctx *c = &ss.ctx;
 	struct yl_referral r;
-	enum yl_err err;
+	enum yl_err err = yl_cli_session_open(&ss, db, "system:referral", true);
 
-	yl_diag_clear(&d);
-	yl_cli_system_actor(&actor, "system:referral");
-	c.arena = &arena;
-	c.diag = &d;
-	c.actor = &actor;
-	err = yl_store_open(db, 0, &s, &d);
-	c.store = s;
-	if (!err)
-		err = yl_store_begin(s, &d);
 	if (!err) {
 		if (strcmp(a->verb, "create") == 0)
-			err = yl_referral_create(&c, &a->in, &r);
+			err = yl_referral_create(c, &a->in, &r);
 		else if (strcmp(a->verb, "accept") == 0)
-			err = yl_referral_accept(&c, a->id, &a->acc, &r);
+			err = yl_referral_accept(c, a->id, &a->acc, &r);
 		else if (strcmp(a->verb, "reject") == 0)
-			err = yl_referral_reject(&c, a->id, a->reason, &r);
+			err = yl_referral_reject(c, a->id, a->reason, &r);
 		else if (strcmp(a->verb, "cancel") == 0)
-			err = yl_referral_cancel(&c, a->id, a->reason, &r);
+			err = yl_referral_cancel(c, a->id, a->reason, &r);
 		else if (strcmp(a->verb, "arrive") == 0)
-			err = yl_referral_arrive(&c, a->id, &r);
+			err = yl_referral_arrive(c, a->id, &r);
 		else
-			err = yl_referral_complete(&c, a->id, &r);
+			err = yl_referral_complete(c, a->id, &r);
 	}
 	if (!err)
-		err = yl_store_commit(s, &d);
-	if (err && s && yl_store_in_tx(s))
-		yl_store_rollback(s);
+		err = yl_store_commit(ss.store, &ss.diag);
 	if (!err)
 		print_referral(&r);
-	yl_store_close(s);
-	yl_arena_release(&arena);
-	return err ? yl_cli_fail(CMD, &d) : 0;
+	return yl_cli_session_close(&ss, err, CMD);
 }
 
 /* The options of create into *a; false (usage error printed) when one is missing or
@@ -203,31 +187,12 @@ static enum yl_err list(const struct yl_ctx *c, struct yl_referral_filter *f)
 /* Opens db, runs the list in one read transaction, closes; returns the exit code. */
 static int run_list(const char *db, struct yl_referral_filter *f)
 {
-	struct yl_store *s = NULL;
-	struct yl_diag d;
-	struct yl_arena arena = YL_ARENA_INIT;
-	struct yl_actor actor;
-	struct yl_ctx c = {0};
-	enum yl_err err;
+	struct yl_cli_session ss;
+	enum yl_err err = yl_cli_session_open(&ss, db, "system:referral", false);
 
-	yl_diag_clear(&d);
-	yl_cli_system_actor(&actor, "system:referral");
-	c.arena = &arena;
-	c.diag = &d;
-	c.actor = &actor;
-	err = yl_store_open(db, 0, &s, &d);
-	c.store = s;
 	if (!err)
-		err = yl_store_begin_read(s, &d);
-	if (!err)
-		err = list(&c, f);
-	if (!err)
-		err = yl_store_commit(s, &d);
-	if (err && s && yl_store_in_tx(s))
-		yl_store_rollback(s);
-	yl_store_close(s);
-	yl_arena_release(&arena);
-	return err ? yl_cli_fail(CMD, &d) : 0;
+		err = list(&ss.ctx, f);
+	return yl_cli_session_close(&ss, err, CMD);
 }
 
 int yl_cmd_referral(int argc, char **argv)

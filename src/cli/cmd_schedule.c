@@ -21,46 +21,6 @@
 
 #define CMD "schedule"
 
-struct run {
-	struct yl_store *store;
-	struct yl_diag diag;
-	struct yl_arena arena;
-	struct yl_actor actor;
-	struct yl_ctx ctx;
-};
-
-static enum yl_err run_open(struct run *r, const char *db, const char *actor)
-{
-	memset(r, 0, sizeof(*r));
-	yl_diag_clear(&r->diag);
-	yl_arena_init(&r->arena);
-	yl_cli_system_actor(&r->actor, actor);
-	r->ctx.arena = &r->arena;
-	r->ctx.diag = &r->diag;
-	r->ctx.actor = &r->actor;
-	if (yl_store_open(db, 0, &r->store, &r->diag))
-		return r->diag.err;
-	r->ctx.store = r->store;
-	return YL_OK;
-}
-
-/* Commits when err is YL_OK (rolls back otherwise), closes, and returns the exit code. */
-static int run_close(struct run *r, enum yl_err err)
-{
-	int code = 0;
-
-	if (!err && r->store && yl_store_in_tx(r->store))
-		err = yl_store_commit(r->store, &r->diag);
-	if (err) {
-		if (r->store)
-			yl_store_rollback(r->store);
-		code = yl_cli_fail(CMD, &r->diag);
-	}
-	yl_store_close(r->store);
-	yl_arena_release(&r->arena);
-	return code;
-}
-
 static bool day_opt(const struct yl_opt *opts, const char *name, int32_t *out)
 {
 	const char *v = yl_cli_opt(opts, name);
@@ -78,23 +38,22 @@ static bool day_opt(const struct yl_opt *opts, const char *name, int32_t *out)
 
 static int generate(const char *db, int64_t inst, int32_t from, int32_t to)
 {
-	struct run r;
+	struct yl_cli_session r;
 	enum yl_err err;
 	int64_t sessions = 0, slots = 0;
 	char f[YL_DATE_LEN], t[YL_DATE_LEN];
 
-	if (!(err = run_open(&r, db, "system:schedule")) &&
-	    !(err = yl_store_begin(r.store, &r.diag)))
+	if (!(err = yl_cli_session_open(&r, db, "system:schedule", true)))
 		err = yl_schedule_generate(&r.ctx, inst, from, to, &sessions, &slots);
 	if (!err)
 		err = yl_store_commit(r.store, &r.diag);
 	if (err)
-		return run_close(&r, err);
+		return yl_cli_session_close(&r, err, CMD);
 	yl_date_format(from, f);
 	yl_date_format(to, t);
 	printf("institution %" PRId64 ", %s to %s: %" PRId64 " sessions and %" PRId64
 	       " slots generated\n", inst, f, t, sessions, slots);
-	return run_close(&r, YL_OK);
+	return yl_cli_session_close(&r, YL_OK, CMD);
 }
 
 static void print_policy(const struct yl_release_policy *p)
@@ -112,7 +71,7 @@ static void print_policy(const struct yl_release_policy *p)
 static int policy(const char *db, int64_t inst, const struct yl_opt *opts)
 {
 	struct yl_release_policy p;
-	struct run r;
+	struct yl_cli_session r;
 	enum yl_err err;
 	int64_t days = -1, fallback = -1, cutoff = -1;
 	const char *time = yl_cli_opt(opts, "--release-time");
@@ -123,9 +82,7 @@ static int policy(const char *db, int64_t inst, const struct yl_opt *opts)
 	    !yl_cli_int(opts, "--cancel-cutoff-hours", -1, 0, 100000, &cutoff, CMD))
 		return 64;
 	set = days >= 0 || fallback >= 0 || cutoff >= 0 || time;
-	if ((err = run_open(&r, db, "system:schedule")))
-		return run_close(&r, err);
-	err = set ? yl_store_begin(r.store, &r.diag) : yl_store_begin_read(r.store, &r.diag);
+	err = yl_cli_session_open(&r, db, "system:schedule", set);
 	if (!err)
 		err = yl_release_policy_get(&r.ctx, inst, &p);
 	if (!err && set) {
@@ -144,9 +101,9 @@ static int policy(const char *db, int64_t inst, const struct yl_opt *opts)
 	if (!err)
 		err = yl_store_commit(r.store, &r.diag);
 	if (err)
-		return run_close(&r, err);
+		return yl_cli_session_close(&r, err, CMD);
 	print_policy(&p);
-	return run_close(&r, YL_OK);
+	return yl_cli_session_close(&r, YL_OK, CMD);
 }
 
 /* An integer option that must be given: any integer passes here, the domain checks its
@@ -175,7 +132,7 @@ static bool need_text(const struct yl_opt *opts, const char *name, const char *w
 static int create_template(const char *db, const struct yl_opt *opts)
 {
 	struct yl_schedule_template in = {0}, out;
-	struct run r;
+	struct yl_cli_session r;
 	enum yl_err err;
 
 	if (!need_int(opts, "--department", "template", &in.department_id) ||
@@ -193,13 +150,12 @@ static int create_template(const char *db, const struct yl_opt *opts)
 		return 64;
 	in.valid_to = yl_cli_opt(opts, "--to");
 	in.active = true;
-	if (!(err = run_open(&r, db, "system:schedule")) &&
-	    !(err = yl_store_begin(r.store, &r.diag)))
+	if (!(err = yl_cli_session_open(&r, db, "system:schedule", true)))
 		err = yl_schedule_template_create(&r.ctx, &in, &out);
 	if (!err)
 		err = yl_store_commit(r.store, &r.diag);
 	if (err)
-		return run_close(&r, err);
+		return yl_cli_session_close(&r, err, CMD);
 	printf("template %" PRId64 ": institution %" PRId64 ", department %" PRId64, out.id,
 	       out.institution_id, out.department_id);
 	if (out.practitioner_id)
@@ -209,14 +165,14 @@ static int create_template(const char *db, const struct yl_opt *opts)
 	       out.weekday, out.start_time, out.end_time, out.slot_minutes, out.capacity,
 	       out.quota_family_doctor, out.quota_referral, out.valid_from,
 	       out.valid_to ? out.valid_to : "open");
-	return run_close(&r, YL_OK);
+	return yl_cli_session_close(&r, YL_OK, CMD);
 }
 
 /* Stops one session (停诊) in one transaction: its booked bookings are cancelled with it. */
 static int stop_session(const char *db, const struct yl_opt *opts)
 {
 	struct yl_session out;
-	struct run r;
+	struct yl_cli_session r;
 	enum yl_err err;
 	int64_t id, cancelled = 0;
 	const char *reason;
@@ -229,19 +185,18 @@ static int stop_session(const char *db, const struct yl_opt *opts)
 	}
 	if (!need_text(opts, "--reason", "TEXT, which the residents see,", "stop", &reason))
 		return 64;
-	if (!(err = run_open(&r, db, "system:schedule")) &&
-	    !(err = yl_store_begin(r.store, &r.diag)))
+	if (!(err = yl_cli_session_open(&r, db, "system:schedule", true)))
 		err = yl_session_stop(&r.ctx, id, reason, &cancelled, &out);
 	if (!err)
 		err = yl_store_commit(r.store, &r.diag);
 	if (err)
-		return run_close(&r, err);
+		return yl_cli_session_close(&r, err, CMD);
 	printf("session %" PRId64 ": %s, institution %" PRId64 ", department %" PRId64
 	       ", %s %s-%s Asia/Shanghai, %" PRId64 " booking%s cancelled, reason: %s\n", out.id,
 	       out.status, out.institution_id, out.department_id, out.date, out.start_time,
 	       out.end_time, cancelled, cancelled == 1 ? "" : "s",
 	       out.stop_reason ? out.stop_reason : reason);
-	return run_close(&r, YL_OK);
+	return yl_cli_session_close(&r, YL_OK, CMD);
 }
 
 int yl_cmd_schedule(int argc, char **argv)

@@ -10,43 +10,25 @@
 
 static int run(const char *db, const char *cmd, bool add, struct yl_user *in)
 {
-	struct yl_store *s;
-	struct yl_diag d;
-	struct yl_arena arena = YL_ARENA_INIT;
-	struct yl_actor actor;
-	struct yl_ctx c = {0};
+	struct yl_cli_session ss;
 	struct yl_user out;
 	char token[YL_TOKEN_LEN + 1];
-	enum yl_err err;
+	enum yl_err err = yl_cli_session_open(&ss, db, "system:user", true);
 
-	yl_diag_clear(&d);
-	if (yl_store_open(db, 0, &s, &d))
-		return yl_cli_fail(cmd, &d);
-	yl_cli_system_actor(&actor, "system:user");
-	c.store = s;
-	c.arena = &arena;
-	c.diag = &d;
-	c.actor = &actor;
-	err = yl_store_begin(s, &d);
 	if (!err && add)
-		err = yl_user_create(&c, in, &out, token);
+		err = yl_user_create(&ss.ctx, in, &out, token);
 	else if (!err)
-		err = yl_token_issue(&c, in->id, token);
+		err = yl_token_issue(&ss.ctx, in->id, token);
 	if (!err)
-		err = yl_store_commit(s, &d);
-	if (err) {
-		yl_store_rollback(s);
-		yl_store_close(s);
-		yl_arena_release(&arena);
-		return yl_cli_fail(cmd, &d);
+		err = yl_store_commit(ss.store, &ss.diag);
+	if (!err) {
+		if (add)
+			printf("user %" PRId64 " '%s' (%s) created\n", out.id, out.username,
+			       out.role);
+		printf("token: %s\n", token);
+		fprintf(stderr, "keep the token secret: it is shown once and stored only as a hash\n");
 	}
-	if (add)
-		printf("user %" PRId64 " '%s' (%s) created\n", out.id, out.username, out.role);
-	printf("token: %s\n", token);
-	fprintf(stderr, "keep the token secret: it is shown once and stored only as a hash\n");
-	yl_store_close(s);
-	yl_arena_release(&arena);
-	return 0;
+	return yl_cli_session_close(&ss, err, cmd);
 }
 
 int yl_cmd_user(int argc, char **argv)
