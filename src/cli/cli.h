@@ -6,6 +6,7 @@
 #define YL_CLI_CLI_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "base/diag.h"
@@ -74,5 +75,36 @@ int yl_cmd_indicators(int argc, char **argv);
 /* referral create | accept | reject | cancel | arrive | complete | list: the two-way referral
  * lifecycle, one transaction per write; referrals with their derived status. */
 int yl_cmd_referral(int argc, char **argv);
+/* sim generate | run | compare | policy: the region simulator (cmd_sim.c, cmd_sim_compare.c).
+ * The helpers below are shared with `yilian demo`; each returns an exit code (0 on success)
+ * and prints its error. */
+int yl_cmd_sim(int argc, char **argv);
+int yl_cmd_sim_compare(int argc, char **argv);
+struct yl_sim_region_opts;
+struct yl_sim_region_result;
+struct yl_sim_policy;
+struct yl_sim_stats;
+struct yl_report;
+struct yl_opt;
+/* The policy of a sim command: the defaults, then --config FILE (may be NULL), then every
+ * --set key=value of argv in order; false after printing the error. */
+bool yl_cli_sim_policy(int argc, char **argv, const char *config, struct yl_sim_policy *p,
+		       const char *cmd);
+/* Region options --residents, --counties, --townships, --villages, --seed (each optional)
+ * over the generator's defaults; false after printing the error. */
+bool yl_cli_sim_region_opts(const struct yl_opt *opts, struct yl_sim_region_opts *o,
+			    const char *cmd);
+/* Generates a region into a fresh db (replaced) for the simulation to start on day start. */
+int yl_cli_sim_generate(const char *db, const struct yl_sim_region_opts *o, int32_t start,
+			struct yl_sim_region_result *r);
+/* Runs days simulated days on db under policy p; progress may be NULL. */
+int yl_cli_sim_run(const char *db, const struct yl_sim_policy *p, int days, FILE *progress,
+		   struct yl_sim_stats *st);
+void yl_cli_sim_print_stats(FILE *f, const struct yl_sim_stats *st, double secs);
+/* Builds the report of db over the simulated months, as of the last simulated day, into an
+ * arena the caller releases (the report lives there). */
+int yl_cli_sim_report(const char *db, struct yl_arena *arena, struct yl_report *out);
+/* cmd_report.c */
+int yl_cmd_report(int argc, char **argv);
 
 #endif

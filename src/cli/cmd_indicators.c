@@ -2,13 +2,14 @@
  * consortium or area over a period of months as a table (id, Chinese name, numerator,
  * denominator, value, unit, direction, and growth where the catalogue asks for it);
  * `yilian indicators catalogue`: the catalogue; `yilian indicators rebuild`: recompute the
- * live aggregates from the raw encounters and referrals in one transaction.
+ * live aggregates (measure_agg from the raw encounters and referrals, signing_stock from
+ * residents and contracts) in one transaction.
  *
  * Everything goes through the domain (yl_indicator_compute, yl_indicator_catalogue,
- * yl_measure_rebuild) as the system actor; reads in one read transaction, the rebuild in one
- * write transaction rolled back whole on failure. Values are rounded here, at presentation.
- * An event row (a median) shows its event count as numerator and "-" as denominator; a row
- * without a value shows its note.
+ * yl_measure_rebuild, yl_signing_stock_rebuild) as the system actor; reads in one read
+ * transaction, the rebuild in one write transaction rolled back whole on failure. Values are
+ * rounded here, at presentation. An event row (a median) shows its event count as numerator
+ * and "-" as denominator; a row without a value shows its note.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include "cli/cli.h"
 #include "domain/indicator.h"
 #include "domain/measure.h"
+#include "domain/signing_stock.h"
 
 #define CMD "indicators"
 
@@ -98,20 +100,24 @@ static int run(const char *db, enum verb v, const struct yl_indicator_query *q)
 	struct yl_cli_session ss;
 	struct yl_indicator_result *res;
 	struct yl_indicator_def *defs;
-	int64_t rows = 0;
+	int64_t rows = 0, stock_rows = 0;
 	int n = 0;
 	enum yl_err err = yl_cli_session_open(&ss, db, "system:indicators", v == REBUILD);
 
-	if (!err && v == REBUILD)
+	if (!err && v == REBUILD) {
 		err = yl_measure_rebuild(&ss.ctx, &rows);
-	else if (!err && v == CATALOGUE)
+		if (!err)
+			err = yl_signing_stock_rebuild(&ss.ctx, &stock_rows);
+	} else if (!err && v == CATALOGUE) {
 		err = yl_indicator_catalogue(&ss.ctx, &defs, &n);
-	else if (!err)
+	} else if (!err) {
 		err = yl_indicator_compute(&ss.ctx, q, &res, &n);
+	}
 	if (!err)
 		err = yl_store_commit(ss.store, &ss.diag);
 	if (!err && v == REBUILD)
-		printf("rebuilt measure_agg: %" PRId64 " rows\n", rows);
+		printf("rebuilt measure_agg: %" PRId64 " rows\nrebuilt signing_stock: %" PRId64
+		       " rows\n", rows, stock_rows);
 	else if (!err && v == CATALOGUE)
 		print_catalogue(defs, n);
 	else if (!err)

@@ -19,6 +19,8 @@ static const struct {
 	{"booking", yl_cmd_booking, "booking indicators (stats) and a resident's bookings (list)"},
 	{"indicators", yl_cmd_indicators, "official indicators of a scope; catalogue; rebuild"},
 	{"referral", yl_cmd_referral, "two-way referrals: create, accept, ..., complete; list"},
+	{"sim", yl_cmd_sim, "region simulator: generate, run, compare, policy"},
+	{"report", yl_cmd_report, "indicator report by institution level and consortium"},
 };
 
 static void usage(FILE *f)

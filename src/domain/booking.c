@@ -27,12 +27,18 @@
 static const char *const statuses[] = {"booked", "cancelled", "checked_in", "seen", "no_show",
 				       NULL};
 
-/* Counter column of each pool, indexed by enum yl_pool. */
+/* Counter column of each pool, indexed by enum yl_pool. Besides the pool's own limit (which
+ * depends on the time: before or after the fallback), every take also requires a free place
+ * in the whole slot, so two requests judged at different times (clock skew between servers,
+ * a replayed queue) can never overbook: the loser gets slot_full, not a CHECK failure. */
 static const char *const take_sql[] = {
-	"UPDATE slots SET booked_public = booked_public + 1 WHERE id = ? AND booked_public < ?",
+	"UPDATE slots SET booked_public = booked_public + 1 WHERE id = ? AND booked_public < ?"
+	" AND booked_public + booked_family_doctor + booked_referral < capacity",
 	"UPDATE slots SET booked_family_doctor = booked_family_doctor + 1"
-	" WHERE id = ? AND booked_family_doctor < ?",
-	"UPDATE slots SET booked_referral = booked_referral + 1 WHERE id = ? AND booked_referral < ?",
+	" WHERE id = ? AND booked_family_doctor < ?"
+	" AND booked_public + booked_family_doctor + booked_referral < capacity",
+	"UPDATE slots SET booked_referral = booked_referral + 1 WHERE id = ? AND booked_referral < ?"
+	" AND booked_public + booked_family_doctor + booked_referral < capacity",
 };
 static const char *const give_back_sql[] = {
 	"UPDATE slots SET booked_public = booked_public - 1 WHERE id = ? AND booked_public > 0",

@@ -8,7 +8,10 @@
  * must agree) and writes settle the resident's rows (settle) right before their own writes.
  * Every check runs before the first write, on derived statuses, so a refused request leaves
  * the database as it was even if the caller forgot to roll back. Residents and practitioners
- * are read with plain SQL; this module does not depend on their modules.
+ * are read with plain SQL; this module does not depend on their modules. Each write marks the
+ * resident's part in the signing stocks before its first write and updates it after its last
+ * (signing_stock.h), so C1/C2's live aggregates follow in the same transaction; settling
+ * changes only statuses, which the stocks' historical reading does not use.
  */
 #include "domain/contract.h"
 
@@ -17,6 +20,7 @@
 
 #include "base/buf.h"
 #include "domain/institution.h"
+#include "domain/signing_stock.h"
 #include "domain/team.h"
 
 /* The resident's scheduled row other than k has started by today (one parameter: today):
@@ -432,6 +436,7 @@ static enum yl_err insert(const struct yl_ctx *c, const struct plan *p, const ch
 enum yl_err yl_contract_sign(const struct yl_ctx *c, const struct yl_contract_sign *in,
 			     struct yl_contract *out)
 {
+	struct yl_signing_stock_mark *mark;
 	struct plan p = {0};
 	char date[YL_DATE_LEN];
 	enum yl_err err;
@@ -472,9 +477,10 @@ enum yl_err yl_contract_sign(const struct yl_ctx *c, const struct yl_contract_si
 	}
 	if ((err = check_no_active(c, p.resident_id, 0)) ||
 	    (err = check_capacity(c, p.team_id, 0)) ||
-	    (err = settle(c, p.resident_id)))
+	    (err = yl_signing_stock_mark(c, p.resident_id, &mark)) ||
+	    (err = settle(c, p.resident_id)) || (err = insert(c, &p, "sign", out)))
 		return err;
-	return insert(c, &p, "sign", out);
+	return yl_signing_stock_update(c, mark);
 }
 
 enum yl_err yl_contract_get(const struct yl_ctx *c, int64_t id, struct yl_contract *out)
@@ -490,9 +496,45 @@ enum yl_err yl_contract_get(const struct yl_ctx *c, int64_t id, struct yl_contra
 	return err;
 }
 
+enum yl_err yl_contract_current(const struct yl_ctx *c, int64_t resident_id,
+				struct yl_contract *out, bool *found)
+{
+	char today[YL_DATE_LEN];
+	struct yl_stmt *st;
+	enum yl_err err;
+
+	*found = false;
+	if (c->actor->role == YL_ROLE_RESIDENT ? resident_id != c->actor->resident_id
+					       : (err = yl_require_staff_reader(c)) != YL_OK)
+		return c->actor->role == YL_ROLE_RESIDENT
+			       ? yl_diag_set(c->diag, YL_ERR_FORBIDDEN, "resident_id",
+					     "a resident reads only their own contract")
+			       : err;
+	today_str(c, today);
+	/* the one in force: started and not past its end (YL_CONTRACT_IN_FORCE); a renewal
+	 * starts the day after its predecessor ends, so at most one row is in force on a day
+	 * (no ORDER BY: it would cost a temporary b-tree per call) */
+	err = yl_store_prepare(c->store, "SELECT " K_COLS K_FROM " WHERE k.resident_id = ? AND "
+					 YL_CONTRACT_IN_FORCE " LIMIT 1",
+			       &st, c->diag);
+	if (err)
+		return err;
+	yl_stmt_bind_text(st, 1, today);
+	yl_stmt_bind_int(st, 2, resident_id);
+	yl_contract_bind_day(st, 3, today);
+	err = yl_row_one(c, st, read_row, out, "resident_id", "no contract in force");
+	if (err == YL_ERR_NOT_FOUND) {
+		yl_diag_clear(c->diag);
+		return YL_OK;
+	}
+	*found = err == YL_OK;
+	return err;
+}
+
 enum yl_err yl_contract_renew(const struct yl_ctx *c, int64_t id, int term_years,
 			      struct yl_contract *out)
 {
+	struct yl_signing_stock_mark *mark;
 	struct yl_contract old;
 	struct plan p = {0};
 	const char *next_start;
@@ -540,10 +582,12 @@ enum yl_err yl_contract_renew(const struct yl_ctx *c, int64_t id, int term_years
 	p.status = in_force ? "scheduled" : "active";
 	p.start = in_force ? old_end + 1 : today;
 	p.end = term_end(p.start, years);
-	if ((err = settle(c, old.resident_id)) ||
-	    (!in_force && (err = close_old(c, old.id, "renewed", NULL))))
+	if ((err = yl_signing_stock_mark(c, old.resident_id, &mark)) ||
+	    (err = settle(c, old.resident_id)) ||
+	    (!in_force && (err = close_old(c, old.id, "renewed", NULL))) ||
+	    (err = insert(c, &p, "renew", out)))
 		return err;
-	return insert(c, &p, "renew", out);
+	return yl_signing_stock_update(c, mark);
 }
 
 /* YL_ERR_CONFLICT unless old is active or scheduled today; verb names the refused action. */
@@ -564,6 +608,7 @@ static enum yl_err require_current(const struct yl_ctx *c, const struct yl_contr
 enum yl_err yl_contract_change(const struct yl_ctx *c, int64_t id,
 			       const struct yl_contract_change *in, struct yl_contract *out)
 {
+	struct yl_signing_stock_mark *mark;
 	struct yl_contract old;
 	struct plan p = {0};
 	const char *next_start;
@@ -609,10 +654,12 @@ enum yl_err yl_contract_change(const struct yl_ctx *c, int64_t id,
 				   (long long)id);
 	/* A renewal not yet begun keeps its own start date. */
 	p.start = start > today ? start : today;
-	if ((err = settle(c, old.resident_id)) ||
-	    (err = close_old(c, old.id, "changed", in->reason)))
+	if ((err = yl_signing_stock_mark(c, old.resident_id, &mark)) ||
+	    (err = settle(c, old.resident_id)) ||
+	    (err = close_old(c, old.id, "changed", in->reason)) ||
+	    (err = insert(c, &p, "change", out)))
 		return err;
-	return insert(c, &p, "change", out);
+	return yl_signing_stock_update(c, mark);
 }
 
 static enum yl_err end_one(const struct yl_ctx *c, int64_t id, const char *reason)
@@ -627,6 +674,7 @@ static enum yl_err end_one(const struct yl_ctx *c, int64_t id, const char *reaso
 enum yl_err yl_contract_end(const struct yl_ctx *c, int64_t id, const char *reason,
 			    struct yl_contract *out)
 {
+	struct yl_signing_stock_mark *mark;
 	struct yl_contract old;
 	const char *next_start;
 	enum yl_err err;
@@ -643,8 +691,10 @@ enum yl_err yl_contract_end(const struct yl_ctx *c, int64_t id, const char *reas
 	if (strcmp(old.status, "active") == 0 &&
 	    (err = pending_renewal(c, old.resident_id, old.id, &next, &next_start)))
 		return err;
-	if ((err = settle(c, old.resident_id)) || (err = end_one(c, id, reason)) ||
-	    (next && (err = end_one(c, next, reason))))
+	if ((err = yl_signing_stock_mark(c, old.resident_id, &mark)) ||
+	    (err = settle(c, old.resident_id)) || (err = end_one(c, id, reason)) ||
+	    (next && (err = end_one(c, next, reason))) ||
+	    (err = yl_signing_stock_update(c, mark)))
 		return err;
 	return out ? load(c, id, out) : YL_OK;
 }

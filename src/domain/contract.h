@@ -83,6 +83,13 @@ enum yl_err yl_contract_sign(const struct yl_ctx *c, const struct yl_contract_si
  * resident only their own (YL_ERR_NOT_FOUND for others, as for unknown ids). */
 enum yl_err yl_contract_get(const struct yl_ctx *c, int64_t id, struct yl_contract *out);
 
+/* The resident's contract in force today (YL_CONTRACT_IN_FORCE), with its derived status,
+ * in one indexed read: *found false when there is none (not an error). Staff roles read any
+ * resident's, a resident user only their own (YL_ERR_FORBIDDEN otherwise). *out is
+ * arena-owned. */
+enum yl_err yl_contract_current(const struct yl_ctx *c, int64_t resident_id,
+				struct yl_contract *out, bool *found);
+
 /* Renews a contract for term_years (0: the setting); the new one points back to the old one.
  * A contract still in force gets a 'scheduled' successor from the day after its end date and
  * stays active until then (it becomes renewed when the successor starts). An expired one gets

@@ -42,7 +42,8 @@ struct yl_ctx {
 	struct yl_diag *diag;         /* borrowed; receives error details */
 	const struct yl_actor *actor; /* borrowed */
 	bool batch;                   /* bulk import: the caller writes one summary audit row */
-	bool no_live_measures;        /* benchmarks only: yl_measure_add writes nothing */
+	bool no_live_measures;        /* bulk loads, benchmarks: yl_measure_add writes nothing, and
+				       * signing_stock is left stale until rebuilt (signing_stock.h) */
 };
 
 const char *yl_role_name(enum yl_role r);

@@ -10,7 +10,8 @@
  * measure means: that is measure.c and the catalogue's business.
  * Rows of other scope kinds (indicator.h) read other tables of totals: the residents'-county
  * sums (two tables: inside their own county, anywhere), the stock counts of the period's last
- * day, or, for the one event query, the median of days computed here from referral_events.
+ * day (signing_stock.h), or, for the one event query, the median of days computed here from
+ * referral_events.
  */
 #include "domain/indicator.h"
 
@@ -21,10 +22,8 @@
 
 #include "domain/area.h"
 #include "domain/consortium.h"
-#include "domain/contract.h"
 #include "domain/institution.h"
-#include "domain/population.h"
-#include "domain/signing.h"
+#include "domain/signing_stock.h"
 
 double yl_indicator_round(double v)
 {
@@ -456,71 +455,18 @@ static enum yl_err median_days(const struct yl_ctx *c, const struct yl_indicator
 	return YL_OK;
 }
 
-/* The latest birth date of someone aged at least `age` on day `on`, computed as signing.c
- * does so that the key-population counts agree with its age groups. */
-static int32_t latest_birth(int32_t on, int age)
-{
-	int32_t b = yl_date_add_years(on, -age);
-
-	while (yl_age_on(b + 1, on) >= age)
-		b++;
-	while (yl_age_on(b, on) < age)
-		b--;
-	return b;
-}
-
-/* key_residents and signed_key_residents of the area on day `on` (text `day`): residents
- * with at least one key-population tag (a stored bit, 65 or older, or aged 0-6), each once;
- * signed means a contract in force that day, the signing module's rule. signing.h counts each
- * tag apart, where a person with two tags counts twice; C2 wants persons. */
-static enum yl_err key_counts(const struct yl_ctx *c, const char *area, int32_t on,
-			      const char *day, struct sums *s)
-{
-	char lo[10], hi[10], elderly[YL_DATE_LEN], child[YL_DATE_LEN];
-	struct yl_stmt *st;
-	enum yl_err err;
-	bool row;
-	int p;
-
-	yl_area_range(area, lo, hi);
-	yl_date_format(latest_birth(on, 65), elderly);
-	yl_date_format(latest_birth(on, 7), child);
-	err = yl_store_prepare(c->store, "SELECT count(*), count(k.id) FROM residents r"
-					 " LEFT JOIN contracts k ON k.resident_id = r.id AND "
-					 YL_CONTRACT_IN_FORCE
-					 " WHERE r.home_area_code >= ? AND r.home_area_code < ?"
-					 " AND ((r.tags & ?) <> 0 OR r.birth_date <= ?"
-					 " OR (r.birth_date > ? AND r.birth_date <= ?))", &st, c->diag);
-	if (err)
-		return err;
-	p = yl_contract_bind_day(st, 1, day);
-	yl_stmt_bind_text(st, p++, lo);
-	yl_stmt_bind_text(st, p++, hi);
-	yl_stmt_bind_int(st, p++, YL_TAG_STORED_MASK);
-	yl_stmt_bind_text(st, p++, elderly);
-	yl_stmt_bind_text(st, p++, child);
-	yl_stmt_bind_text(st, p, day);
-	err = yl_stmt_step(st, &row, c->diag);
-	if (!err && row) {
-		sums_add(c, s, "key_residents", yl_stmt_int(st, 0));
-		sums_add(c, s, "signed_key_residents", yl_stmt_int(st, 1));
-	}
-	yl_stmt_reset(st);
-	return err;
-}
-
 /* Stock counts (C1, C2) of the area on the last day of months lo..hi, or today when that is
- * later: they are states, not flows, so a period has one value, its end's. residents and
- * signed_residents come from yl_signing_rates run with the clock set to that day. *as_of
- * receives the day; *future is set (and nothing counted) when the period starts after today. */
+ * earlier: they are states, not flows, so a period has one value, its end's. The four counts
+ * (residents, signed_residents, key_residents, signed_key_residents) come from the live
+ * aggregates (signing_stock.h), history-aware. *as_of receives the day; *future is set (and
+ * nothing counted) when the period starts after today. */
 static enum yl_err stock_sums(const struct yl_ctx *c, const char *area, int lo, int hi,
 			      struct sums *s, const char **as_of, bool *future)
 {
 	int32_t today = yl_clock_today(c->clock);
 	int32_t on = yl_days_from_civil((hi + 1) / 12, (hi + 1) % 12 + 1, 1) - 1;
-	struct yl_clock day_clock;
-	struct yl_ctx at = *c;
-	struct yl_signing sg;
+	struct yl_signing_counts k;
+	char day[YL_DATE_LEN];
 	enum yl_err err;
 
 	if (yl_days_from_civil(lo / 12, lo % 12 + 1, 1) > today) {
@@ -529,15 +475,15 @@ static enum yl_err stock_sums(const struct yl_ctx *c, const char *area, int lo, 
 	}
 	if (on > today)
 		on = today;
-	/* Noon of that day in Asia/Shanghai, whatever the clock's own time of day. */
-	yl_clock_fixed(&day_clock, (int64_t)on * 86400 - YL_SHANGHAI_OFFSET + 12 * 3600);
-	at.clock = &day_clock;
-	if ((err = yl_signing_rates(&at, area, false, &sg)))
+	if ((err = yl_signing_stock_counts(c, area, on, &k)))
 		return err;
-	sums_add(c, s, "residents", sg.all.residents);
-	sums_add(c, s, "signed_residents", sg.all.signed_);
-	*as_of = yl_arena_strdup(c->arena, sg.on);
-	return key_counts(c, area, on, sg.on, s);
+	sums_add(c, s, "residents", k.residents);
+	sums_add(c, s, "signed_residents", k.signed_);
+	sums_add(c, s, "key_residents", k.key);
+	sums_add(c, s, "signed_key_residents", k.signed_key);
+	yl_date_format(on, day);
+	*as_of = yl_arena_strdup(c->arena, day);
+	return YL_OK;
 }
 
 static enum yl_err check_query(const struct yl_ctx *c, const struct yl_indicator_query *q,

@@ -22,10 +22,11 @@
  *                    the referrals sent from the scope's institutions in the period (by
  *                    request month) that reached arrived or completed. The value is the
  *                    median; numerator is the number of referrals, denominator 0;
- *   stock            people counted on the period's last day (or today when that is later):
- *                    "residents" and "signed_residents" from yl_signing_rates (signing.h),
- *                    "key_residents" and "signed_key_residents" the same counts over the
- *                    residents holding at least one key-population tag, each counted once.
+ *   stock            people counted on the period's last day (or today when that is
+ *                    earlier): "residents", "signed_residents", "key_residents" and
+ *                    "signed_key_residents" as defined in signing_stock.h (born by that day;
+ *                    a contract covering it in the historical reading; a stored tag, 65+ or
+ *                    0-6 that day; each person once), read from the live aggregates.
  *                    Defined for an area scope only.
  */
 #ifndef YL_DOMAIN_INDICATOR_H

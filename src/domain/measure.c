@@ -50,6 +50,56 @@ enum yl_err yl_measure_add(const struct yl_ctx *c, const char *measure, int64_t 
 	return yl_stmt_run(st, c->diag);
 }
 
+/* Adds several measures of one (institution, month, county) with one multi-row UPSERT: one
+ * statement per encounter instead of one per measure (about a third of an encounter's write
+ * time). Zero deltas are skipped; the keys must be distinct (PostgreSQL refuses to update one
+ * row twice in a statement). */
+struct delta {
+	const char *measure;
+	int64_t delta;
+};
+
+static enum yl_err add_many(const struct yl_ctx *c, const struct delta *d, size_t n,
+			    int64_t institution_id, const char *date, const char *county)
+{
+	char month[8];
+	struct yl_buf b;
+	struct yl_stmt *st;
+	size_t rows = 0;
+	int p = 1;
+	enum yl_err err;
+
+	if (c->no_live_measures)
+		return YL_OK;
+	for (size_t i = 0; i < n; i++)
+		rows += d[i].delta != 0;
+	if (rows == 0)
+		return YL_OK;
+	memcpy(month, date, 7);
+	month[7] = '\0';
+	yl_buf_init(&b);
+	yl_buf_adds(&b, "INSERT INTO measure_agg(measure, institution_id, month, resident_county,"
+			" value) VALUES ");
+	for (size_t i = 0; i < rows; i++)
+		yl_buf_adds(&b, i ? ", (?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?)");
+	yl_buf_adds(&b, " ON CONFLICT (measure, institution_id, month, resident_county)"
+			" DO UPDATE SET value = measure_agg.value + excluded.value");
+	err = yl_store_prepare(c->store, yl_buf_str(&b), &st, c->diag); /* the cache copies it */
+	yl_buf_release(&b);
+	if (err)
+		return err;
+	for (size_t i = 0; i < n; i++) {
+		if (d[i].delta == 0)
+			continue;
+		yl_stmt_bind_text(st, p++, d[i].measure);
+		yl_stmt_bind_int(st, p++, institution_id);
+		yl_stmt_bind_text(st, p++, month);
+		yl_stmt_bind_text(st, p++, county);
+		yl_stmt_bind_int(st, p++, d[i].delta);
+	}
+	return yl_stmt_run(st, c->diag);
+}
+
 struct facts {
 	bool primary;  /* the institution is 基层 */
 	bool signed_;  /* a contract covers the visit date */
@@ -103,10 +153,7 @@ enum yl_err yl_measure_encounter(const struct yl_ctx *c, const struct yl_encount
 
 	if ((err = encounter_facts(c, e, &f)))
 		return err;
-	const struct {
-		const char *measure;
-		int64_t delta;
-	} add[] = {
+	const struct delta add[] = {
 		{"opem_visits", opem},
 		{"opem_visits_primary", opem && f.primary},
 		{"opem_visits_signed", opem && f.signed_},
@@ -122,11 +169,8 @@ enum yl_err yl_measure_encounter(const struct yl_ctx *c, const struct yl_encount
 		{"out_of_pocket", e->out_of_pocket},
 		{"fund_paid", e->fund_paid},
 	};
-	for (size_t i = 0; i < sizeof(add) / sizeof(add[0]); i++)
-		if ((err = yl_measure_add(c, add[i].measure, e->institution_id, e->visit_date,
-					  f.county, add[i].delta)))
-			return err;
-	return YL_OK;
+	return add_many(c, add, sizeof(add) / sizeof(add[0]), e->institution_id, e->visit_date,
+			f.county);
 }
 
 struct ref_facts {

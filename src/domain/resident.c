@@ -17,6 +17,7 @@
 #include "base/codes.h"
 #include "domain/institution.h"
 #include "domain/population.h"
+#include "domain/signing_stock.h"
 
 static const char *const insurances[] = {"employee", "resident", "none", NULL};
 
@@ -204,6 +205,11 @@ enum yl_err yl_resident_create(const struct yl_ctx *c, const struct yl_resident 
 		yl_stmt_reset(st);
 		return yl_diag_set(c->diag, YL_ERR_INTERNAL, NULL, "insert returned no id");
 	}
+	/* The signing stocks (C1/C2) count the new resident from birth; no read needed. */
+	if ((err = yl_signing_stock_add_resident(c, in->home_area_code, idn.birth, in->tags))) {
+		yl_stmt_reset(st);
+		return err;
+	}
 	if (out) {
 		out->id = yl_stmt_int(st, 0);
 		out->id_number = yl_arena_strdup(c->arena, idn.number);
@@ -231,6 +237,7 @@ enum yl_err yl_resident_create(const struct yl_ctx *c, const struct yl_resident 
 enum yl_err yl_resident_update(const struct yl_ctx *c, int64_t id,
 			       const struct yl_resident_change *ch, struct yl_resident *out)
 {
+	struct yl_signing_stock_mark *mark;
 	struct yl_resident r;
 	struct yl_stmt *st;
 	enum yl_err err;
@@ -254,6 +261,9 @@ enum yl_err yl_resident_update(const struct yl_ctx *c, int64_t id,
 	if ((err = check_common(c, r.name, ch->clear_phone ? NULL : ch->phone, r.insurance,
 				r.tags, r.sex)))
 		return err;
+	/* Home area and tags decide the resident's part in the signing stocks (C1/C2). */
+	if ((err = yl_signing_stock_mark(c, id, &mark)))
+		return err;
 	err = yl_store_prepare(c->store, "UPDATE residents SET name = ?, phone = ?, home_area_code = ?,"
 					 " insurance = ?, tags = ? WHERE id = ?", &st, c->diag);
 	if (err)
@@ -268,7 +278,8 @@ enum yl_err yl_resident_update(const struct yl_ctx *c, int64_t id,
 	if (err == YL_ERR_NOT_FOUND)
 		return yl_diag_set(c->diag, err, "home_area_code", "area '%.20s' does not exist",
 				   r.home_area_code);
-	if (err || (err = yl_audit_id(c, "update", "resident", id)))
+	if (err || (err = yl_signing_stock_update(c, mark)) ||
+	    (err = yl_audit_id(c, "update", "resident", id)))
 		return err;
 	return out ? load(c, id, out) : YL_OK;
 }

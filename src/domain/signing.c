@@ -1,9 +1,13 @@
-/* signing.c - signing rates by area and key population. One aggregate query walks the
+/* signing.c - signing rates by area and key population, and the direct count of C1/C2's
+ * four numbers on any day (yl_signing_count_on, the reference for signing_stock.c). One
+ * aggregate query walks the
  * residents of the area once (index residents_area, as a code range so it works without LIKE
  * optimisations), probes the resident's contracts (contracts_resident) for the one in force,
  * and groups by home area code so the child areas come out of the same pass; tag and age
  * splits are CASE sums. Age groups are turned into birth-date bounds computed in C with
  * yl_age_on, so they agree exactly with yl_tag_derived; no SQL date functions are used.
+ * The day count decides key membership in C with yl_tag_derived, one row per resident, so it
+ * shares no date arithmetic with the live aggregates it checks.
  */
 #include "domain/signing.h"
 
@@ -16,8 +20,7 @@
 #include "domain/institution.h"
 #include "domain/population.h"
 
-/* The latest birth date of someone aged at least `age` on day `on`. */
-static int32_t latest_birth(int32_t on, int age)
+int32_t yl_signing_latest_birth(int32_t on, int age)
 {
 	int32_t b = yl_date_add_years(on, -age);
 
@@ -122,8 +125,8 @@ static enum yl_err count_areas(const struct yl_ctx *c, struct yl_signing *out)
 
 	tags = yl_tag_all(&ntags);
 	range_of(out->area_code, lo, hi);
-	yl_date_format(latest_birth(today, 65), elderly);
-	yl_date_format(latest_birth(today, 7), child);
+	yl_date_format(yl_signing_latest_birth(today, 65), elderly);
+	yl_date_format(yl_signing_latest_birth(today, 7), child);
 	yl_date_format(today, out->on);
 	init_groups(c, out, tags, ntags);
 	prefixes = yl_arena_alloc(c->arena, sizeof(*prefixes) * (size_t)(out->nchildren + 1));
@@ -212,4 +215,57 @@ enum yl_err yl_signing_rates(const struct yl_ctx *c, const char *area_code, bool
 	}
 	yl_stmt_reset(st);
 	return err ? err : count_areas(c, out);
+}
+
+/* Contract row k covers day D in the historical reading (measure.h): three parameters, D. */
+#define COVERS_DAY                                                                        \
+	"k.start_date <= ? AND k.end_date >= ? AND (k.ended_on IS NULL OR k.ended_on > ?)"
+
+enum yl_err yl_signing_count_on(const struct yl_ctx *c, const char *area_code, int32_t on,
+				struct yl_signing_counts *out)
+{
+	char lo[10], hi[10], day[YL_DATE_LEN];
+	struct yl_stmt *st;
+	enum yl_err err;
+	bool row;
+
+	memset(out, 0, sizeof(*out));
+	if ((err = yl_require_staff_reader(c)))
+		return err;
+	if (!area_code || !*area_code)
+		return yl_diag_set(c->diag, YL_ERR_MISSING, "area_code", "area_code is required");
+	if ((err = yl_area_get(c, area_code, NULL)))
+		return yl_diag_set(c->diag, err, "area_code", "no area with code '%.20s'", area_code);
+	range_of(area_code, lo, hi);
+	yl_date_format(on, day);
+	/* A correlated EXISTS, evaluated once per row because it is selected once: two rows of
+	 * a resident covering the same day (a backdated contract) still count one person. */
+	err = yl_store_prepare(c->store, "SELECT r.birth_date, r.tags, EXISTS (SELECT 1 FROM"
+					 " contracts k WHERE k.resident_id = r.id AND " COVERS_DAY ")"
+					 " FROM residents r WHERE r.home_area_code >= ?"
+					 " AND r.home_area_code < ? AND r.birth_date <= ?", &st, c->diag);
+	if (err)
+		return err;
+	for (int i = 1; i <= 3; i++)
+		yl_stmt_bind_text(st, i, day);
+	yl_stmt_bind_text(st, 4, lo);
+	yl_stmt_bind_text(st, 5, hi);
+	yl_stmt_bind_text(st, 6, day);
+	while (!(err = yl_stmt_step(st, &row, c->diag)) && row) {
+		int32_t birth;
+		bool key, signed_ = yl_stmt_int(st, 2) != 0;
+		if (!yl_date_parse(yl_stmt_text(st, 0), &birth)) {
+			err = yl_diag_set(c->diag, YL_ERR_INTERNAL, NULL, "bad birth date '%.12s'",
+					  yl_stmt_text(st, 0));
+			break;
+		}
+		key = ((unsigned)yl_stmt_int(st, 1) & YL_TAG_STORED_MASK) != 0 ||
+		      yl_tag_derived(birth, on) != 0;
+		out->residents++;
+		out->signed_ += signed_;
+		out->key += key;
+		out->signed_key += signed_ && key;
+	}
+	yl_stmt_reset(st);
+	return err;
 }

@@ -91,6 +91,10 @@ void yl_stmt_reset(struct yl_stmt *st);
 /* Prepares s for one long bulk transaction (a large page cache so the indexes of a million
  * rows do not spill mid-transaction). Durability is unchanged. */
 enum yl_err yl_store_tune_bulk(struct yl_store *s, struct yl_diag *d);
+/* For data that can be regenerated (a simulation): yl_store_tune_bulk, commits not synced to
+ * disk at all (synchronous=OFF: an operating-system crash may lose recent days, never the
+ * file's consistency) and WAL checkpoints every 64 MiB instead of every 4 MiB. */
+enum yl_err yl_store_tune_scratch(struct yl_store *s, struct yl_diag *d);
 
 /* Number of rows changed by the last write statement on s. */
 int64_t yl_store_changes(struct yl_store *s);

@@ -1,7 +1,9 @@
-/* CLI: `yilian demo` as the real binary (YILIAN_BIN) on a small county with ten days of
- * activity, run twice with one seed: it exits 0 quickly, both databases hold the same
- * activity (determinism), every kind of encounter and some referrals exist, no visit or
- * discharge date lies in the future, and some encounters came from bookings. */
+/* CLI: `yilian demo` as the real binary (YILIAN_BIN) on a small county (5,000 residents)
+ * simulated for its last 60 days, run twice with one seed: it exits 0 quickly, both databases
+ * hold the same activity (determinism), every kind of encounter and referrals both ways exist
+ * (about 11 up-referrals are expected: 5,000 x 6.8 x 60 / 365 visits, half at primary level,
+ * 0.4 % of those referred), no visit or discharge date lies in the future, some encounters
+ * came from bookings, and the report was printed. */
 #include "yltest.h"
 
 #include <sqlite3.h>
@@ -40,7 +42,7 @@ static int demo(const char *name, double *secs)
 
 	assert_non_null(bin);
 	snprintf(cmd, sizeof(cmd),
-		 "'%s' demo --db '%s/%s' --residents 3000 --townships 3 --days 10 --seed 7"
+		 "'%s' demo --db '%s/%s' --residents 5000 --townships 3 --days 60 --seed 7"
 		 " >'%s/%s.out' 2>'%s/%s.err'",
 		 bin, DIR_, name, DIR_, name, DIR_, name);
 	st = system(cmd);
@@ -123,11 +125,31 @@ static void test_demo_activity(void **state)
 				" date('now', '+8 hours') OR discharge_date > date('now', '+8 hours')"),
 			 0);
 	assert_true(scalar(db, "SELECT count(*) FROM encounters WHERE booking_id IS NOT NULL") > 0);
+	/* the simulator's bookkeeping says the year ended today */
+	assert_int_equal(scalar(db, "SELECT day FROM sim_state"),
+			 scalar(db, "SELECT CAST(julianday(date('now', '+8 hours')) -"
+				    " julianday('1970-01-01') AS INTEGER)"));
 	/* an encounter from a booking marked it seen */
 	assert_int_equal(scalar(db, "SELECT count(*) FROM encounters e JOIN bookings b ON"
 				" b.id = e.booking_id WHERE b.status <> 'seen'"),
 			 0);
 	sqlite3_close(db);
+	/* the indicator report with the combination rate and the national shape */
+	{
+		char out[128], buf[65536];
+		size_t n;
+		FILE *f;
+
+		snprintf(out, sizeof(out), "%s/a.db.out", DIR_);
+		f = fopen(out, "r");
+		assert_non_null(f);
+		n = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+		buf[n] = '\0';
+		assert_non_null(strstr(buf, "Indicator report"));
+		assert_non_null(strstr(buf, "签约居民组合内就诊率"));
+		assert_non_null(strstr(buf, "Visits per person-year"));
+	}
 }
 
 int main(void)

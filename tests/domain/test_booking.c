@@ -218,6 +218,25 @@ static void test_fallback(void **state)
 	assert_int_equal(slot_public(x), 3);
 }
 
+/* Two requests judged at different times (clock skew between servers, a replayed queue): the
+ * public pool filled the slot after the fallback; a referral booking judged before the
+ * fallback still sees its quota free, but the slot as a whole is full, so it gets slot_full,
+ * not a failed CHECK. Found by the simulator. */
+static void test_skewed_clocks_never_overbook(void **state)
+{
+	int64_t x = slot_on(dept_a, "2026-03-17", "09:00", 3, 1, 1);
+	(void)state;
+
+	at("2026-03-16", "10:00");
+	must(book(x, r1), "public 1");
+	must(book(x, r2), "public 2");
+	must(book(x, r3), "public 3");
+	at("2026-03-15", "10:00");
+	expect(book_as(NULL, x, r4, YL_POOL_REFERRAL, NULL, NULL), YL_ERR_SLOT_FULL);
+	assert_int_equal(yltb_scalar(&T, "SELECT booked_public * 100 + booked_family_doctor * 10 +"
+				     " booked_referral FROM slots WHERE id = %lld", (long long)x), 300);
+}
+
 static void test_pool_not_allowed(void **state)
 {
 	int64_t x = slot_on(dept_a, "2026-03-17", "09:00", 4, 2, 1);
@@ -572,6 +591,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_book_public, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_slot_full_and_pools, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_skewed_clocks_never_overbook, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fallback, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pool_not_allowed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_family_doctor_pool, setup, teardown),

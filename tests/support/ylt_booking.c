@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 
+#include "domain/signing_stock.h"
 #include "domain/slot.h"
 
 static void vformat(char *out, size_t n, const char *fmt, va_list ap)
@@ -99,11 +100,16 @@ int64_t yltb_residents(struct ylt_db *t, int n)
 {
 	int64_t first = yltb_scalar(t, "SELECT coalesce(max(id), 0) + 1 FROM residents");
 
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
 		yltb_exec(t, "INSERT INTO residents(id, id_number, name, sex, birth_date,"
 			  " home_area_code, insurance, tags, created_at) VALUES (%lld,"
 			  " '4401061990%08lld', 'r', 'male', '1990-01-01', '440106001', 'resident', 0,"
 			  " 0)", (long long)(first + i), (long long)(first + i));
+		/* plain SQL passes the live hook: count them in the signing stocks (C1/C2) */
+		if (yl_signing_stock_add_resident(&t->ctx, "440106001",
+						  yl_days_from_civil(1990, 1, 1), 0))
+			fail_msg("signing stock: %s", t->diag.message);
+	}
 	return first;
 }
 

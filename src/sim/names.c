@@ -1,6 +1,6 @@
 /* names.c - name lists: the most common surnames (by 2020 census frequency, roughly) and
  * given-name characters, and place-name stems. Only for demo and simulation data. */
-#include "demo/names.h"
+#include "sim/names.h"
 
 #include <stdio.h>
 

@@ -1,6 +1,6 @@
 /* rng.c - xoshiro256** by Blackman and Vigna (public domain algorithm), seeded via
  * splitmix64 as its authors recommend. */
-#include "demo/rng.h"
+#include "sim/rng.h"
 
 static uint64_t splitmix64(uint64_t *x)
 {

@@ -1,10 +1,10 @@
 /* names.h - plausible Chinese personal and place names for generated data. */
-#ifndef YL_DEMO_NAMES_H
-#define YL_DEMO_NAMES_H
+#ifndef YL_SIM_NAMES_H
+#define YL_SIM_NAMES_H
 
 #include <stddef.h>
 
-#include "demo/rng.h"
+#include "sim/rng.h"
 
 /* Writes a person's name (surname + one or two given characters, UTF-8) into out. */
 void yl_name_person(struct yl_rng *r, int female, char *out, size_t cap);

@@ -1,9 +1,9 @@
 /* rng.h - a small deterministic random generator (xoshiro256**, seeded by splitmix64) so that
- * the demo county and, later, the simulator are identical for a given seed on every machine.
+ * the simulated region and its days are identical for a given seed on every machine.
  * Not for secrets: tokens use libsodium.
  */
-#ifndef YL_DEMO_RNG_H
-#define YL_DEMO_RNG_H
+#ifndef YL_SIM_RNG_H
+#define YL_SIM_RNG_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -1,0 +1,220 @@
+/* people.c - residents as the simulator meets them: who falls ill today (sampled by id with
+ * a weight for age and chronic conditions, so nothing per resident is held in memory), what
+ * contract they hold, and the contracting year (renewals of contracts ending today, and
+ * signing campaigns that work towards the policy's target).
+ */
+#include <math.h>
+#include <string.h>
+
+#include "domain/contract.h"
+#include "domain/population.h"
+#include "domain/resident.h"
+#include "domain/schedule.h"
+#include "sim/sim_int.h"
+
+/* Visit and admission weights by age (relative; docs/simulation.md): young children and the
+ * elderly go more often, chronic patients more still; admissions weigh the elderly and
+ * pregnant women most. The maxima bound the rejection sampling. */
+#define OUT_WMAX 4.4
+#define IN_WMAX 4.8
+
+static double weight(const struct sim_person *p, bool inpatient)
+{
+	double chronic = ((p->tags & YL_TAG_HYPERTENSION) ? 0.6 : 0) +
+			 ((p->tags & YL_TAG_DIABETES) ? 0.6 : 0);
+	int a = p->age;
+
+	if (!inpatient)
+		return (a <= 6 ? 1.6 : a < 18 ? 0.6 : a < 45 ? 0.7 : a < 65 ? 1.1 : 2.0) *
+		       (1 + chronic);
+	return (a <= 6 ? 1.0 : a < 18 ? 0.3 : a < 45 ? 0.6 : a < 65 ? 1.0 : 3.0) *
+	       ((p->tags & YL_TAG_PREGNANT) ? 4 : 1) * (1 + chronic / 2);
+}
+
+static enum yl_err load_resident(struct sim *s, int64_t id, struct sim_person *out)
+{
+	struct yl_resident r;
+	enum yl_err err = yl_resident_get(&s->c, id, &r);
+
+	memset(out, 0, sizeof(*out));
+	if (err)
+		return err;
+	out->id = r.id;
+	out->age = r.age;
+	out->tags = r.tags;
+	out->township = sim_township_find(&s->w, r.home_area_code);
+	return YL_OK;
+}
+
+static enum yl_err load_contract(struct sim *s, struct sim_person *p)
+{
+	struct yl_contract k;
+	enum yl_err err = yl_contract_current(&s->c, p->id, &k, &p->is_signed);
+
+	if (!err && p->is_signed) {
+		p->contract_id = k.id;
+		p->team_id = k.team_id;
+		p->team_inst = k.team_institution_id;
+		p->secondary_id = k.secondary_id;
+		p->tertiary_id = k.tertiary_id;
+	}
+	return err;
+}
+
+enum yl_err sim_person_load(struct sim *s, int64_t id, struct sim_person *out)
+{
+	enum yl_err err = load_resident(s, id, out);
+
+	return err ? err : load_contract(s, out);
+}
+
+enum yl_err sim_person_pick(struct sim *s, bool inpatient, struct sim_person *out)
+{
+	double wmax = inpatient ? IN_WMAX : OUT_WMAX;
+	enum yl_err err;
+
+	for (;;) {
+		int64_t id = 1 + (int64_t)yl_rng_below(&s->rng, (uint64_t)s->w.max_resident_id);
+		double u = yl_rng_unit(&s->rng);
+
+		err = load_resident(s, id, out);
+		if (err == YL_ERR_NOT_FOUND) {
+			yl_diag_clear(s->c.diag);
+			continue;
+		}
+		if (err)
+			return err;
+		if (out->township < 0 || u * wmax >= weight(out, inpatient))
+			continue;
+		return load_contract(s, out);
+	}
+}
+
+static bool key_population(const struct sim_person *p)
+{
+	return (p->tags & (YL_TAG_ELDERLY | YL_TAG_CHILD | YL_TAG_HYPERTENSION | YL_TAG_DIABETES |
+			   YL_TAG_PREGNANT | YL_TAG_DISABLED | YL_TAG_LOW_INCOME)) != 0;
+}
+
+/* Signs p with a team of their township (the next team when one is full), their county
+ * hospital and their city's group hospital. *done false when every team is full. */
+static enum yl_err sign(struct sim *s, const struct sim_person *p, bool *done)
+{
+	const struct sim_township *t = &s->w.townships[p->township];
+	const struct sim_county *k = &s->w.counties[t->county];
+	const struct sim_city *cy = &s->w.cities[k->city];
+	struct yl_contract_sign in = {0};
+	enum yl_err err = YL_ERR_CAPACITY;
+
+	*done = false;
+	if (t->nteams == 0 || k->hosp < 0 || cy->lead < 0)
+		return YL_OK;
+	in.resident_id = p->id;
+	in.secondary_id = s->w.hosps[k->hosp].id;
+	in.tertiary_id = s->w.hosps[cy->lead].id;
+	for (int i = 0; i < t->nteams && err == YL_ERR_CAPACITY; i++) {
+		in.team_id = t->teams[(p->id + i) % t->nteams];
+		err = yl_contract_sign(&s->c, &in, NULL);
+		if (err == YL_ERR_CAPACITY)
+			yl_diag_clear(s->c.diag);
+	}
+	if (err == YL_ERR_CAPACITY)
+		return YL_OK;
+	*done = err == YL_OK;
+	return err;
+}
+
+/* Contracts whose last day is today: renewed (from tomorrow, so cover never lapses) with
+ * the policy's probability, otherwise left to expire. */
+static enum yl_err renewals(struct sim *s)
+{
+	struct yl_contract_filter f = {0};
+	struct yl_contract *k;
+	bool more = true;
+	int n;
+	enum yl_err err;
+
+	f.expiring_within = 0;
+	f.limit = 1000;
+	while (more) {
+		if ((err = yl_contract_list(&s->c, &f, &k, &n, &more)))
+			return err;
+		for (int i = 0; i < n; i++) {
+			f.after = k[i].id;
+			if (!yl_rng_chance(&s->rng, s->p->renewal)) {
+				s->st->lapsed++;
+				s->signed_now--;
+				continue;
+			}
+			err = yl_contract_renew(&s->c, k[i].id, 0, NULL);
+			if (err == YL_ERR_CAPACITY) {
+				yl_diag_clear(s->c.diag);
+				s->st->lapsed++;
+				s->signed_now--;
+				continue;
+			}
+			if (err)
+				return err;
+			s->st->renewed++;
+		}
+		yl_arena_release(s->c.arena);
+	}
+	return YL_OK;
+}
+
+/* Signing campaigns on weekdays: the gap to the target closes over about a quarter. Key
+ * populations (65+, 0-6, chronic, pregnant, disabled, low income) are approached first: they
+ * accept whenever asked while the others accept a third of the time, which keeps their rate
+ * ahead as the policy documents ask. */
+static enum yl_err campaign(struct sim *s)
+{
+	double target = s->p->contract_target * (double)s->w.nresidents;
+	int64_t want, tries;
+	enum yl_err err;
+
+	if (yl_iso_weekday(s->day) > 5 || (double)s->signed_now >= target)
+		return YL_OK;
+	want = (int64_t)ceil((target - (double)s->signed_now) / 90.0);
+	tries = want * 6;
+	for (int64_t i = 0; want > 0 && i < tries; i++) {
+		struct sim_person p;
+		int64_t id = 1 + (int64_t)yl_rng_below(&s->rng, (uint64_t)s->w.max_resident_id);
+		double accept;
+		bool done;
+
+		err = load_resident(s, id, &p);
+		if (err == YL_ERR_NOT_FOUND) {
+			yl_diag_clear(s->c.diag);
+			continue;
+		}
+		if (err)
+			return err;
+		/* asked first, then whether they already hold a contract (the cheaper order) */
+		accept = key_population(&p) ? s->p->key_target : s->p->key_target / 3;
+		if (p.township < 0 || !yl_rng_chance(&s->rng, accept))
+			continue;
+		if ((err = load_contract(s, &p)))
+			return err;
+		if (p.is_signed)
+			continue;
+		if ((err = sign(s, &p, &done)))
+			return err;
+		if (done) {
+			s->st->signed_new++;
+			s->signed_now++;
+			want--;
+		}
+		yl_arena_release(s->c.arena);
+	}
+	return YL_OK;
+}
+
+enum yl_err sim_contracting(struct sim *s)
+{
+	enum yl_err err;
+
+	sim_at(s, s->day, 16 * 60);
+	if ((err = renewals(s)))
+		return err;
+	return campaign(s);
+}
