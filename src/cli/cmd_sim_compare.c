@@ -32,6 +32,7 @@ int yl_cli_sim_report(const char *db, struct yl_arena *arena, struct yl_report *
 		s.ctx.arena = arena;
 		yl_date_format(st.start, from);
 		yl_date_format(last, to);
+		q.since = yl_arena_strdup(arena, from);
 		from[7] = to[7] = '\0';
 		q.from = from;
 		q.to = to;

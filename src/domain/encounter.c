@@ -244,26 +244,38 @@ static enum yl_err check_booking(const struct yl_ctx *c, const struct yl_encount
 static enum yl_err check_refs(const struct yl_ctx *c, const struct yl_encounter *in)
 {
 	int64_t owner = 0;
-	bool found;
+	struct yl_stmt *st;
+	bool found, row;
 	enum yl_err err;
 
-	if ((err = lookup(c, "SELECT id FROM residents WHERE id = ?", in->resident_id, 0, &found,
-			  NULL, NULL)))
+	/* resident, institution and department in one read (one statement per encounter
+	 * instead of three): -1 marks an absent row */
+	err = yl_store_prepare(c->store, "SELECT (SELECT count(*) FROM residents WHERE id = ?),"
+					 " (SELECT count(*) FROM institutions WHERE id = ?),"
+					 " coalesce((SELECT institution_id FROM departments WHERE id = ?),"
+					 " -1)", &st, c->diag);
+	if (err)
 		return err;
-	if (!found)
-		return yl_diag_set(c->diag, YL_ERR_NOT_FOUND, "resident_id",
-				   "no resident with id %" PRId64, in->resident_id);
-	if ((err = lookup(c, "SELECT id FROM institutions WHERE id = ?", in->institution_id, 0,
-			  &found, NULL, NULL)))
-		return err;
-	if (!found)
-		return yl_diag_set(c->diag, YL_ERR_NOT_FOUND, "institution_id",
-				   "no institution with id %" PRId64, in->institution_id);
+	yl_stmt_bind_int(st, 1, in->resident_id);
+	yl_stmt_bind_int(st, 2, in->institution_id);
+	yl_stmt_bind_int(st, 3, in->department_id);
+	err = yl_stmt_step(st, &row, c->diag);
+	if (!err && row) {
+		bool resident = yl_stmt_int(st, 0) > 0, institution = yl_stmt_int(st, 1) > 0;
+		owner = yl_stmt_int(st, 2);
+		yl_stmt_reset(st);
+		if (!resident)
+			return yl_diag_set(c->diag, YL_ERR_NOT_FOUND, "resident_id",
+					   "no resident with id %" PRId64, in->resident_id);
+		if (!institution)
+			return yl_diag_set(c->diag, YL_ERR_NOT_FOUND, "institution_id",
+					   "no institution with id %" PRId64, in->institution_id);
+	} else {
+		yl_stmt_reset(st);
+		return err ? err : yl_diag_set(c->diag, YL_ERR_INTERNAL, NULL, "no row");
+	}
 	if (in->department_id) {
-		if ((err = lookup(c, "SELECT institution_id FROM departments WHERE id = ?",
-				  in->department_id, 0, &found, &owner, NULL)))
-			return err;
-		if (!found)
+		if (owner < 0)
 			return yl_diag_set(c->diag, YL_ERR_NOT_FOUND, "department_id",
 					   "no department with id %" PRId64, in->department_id);
 		if (owner != in->institution_id)

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+
 #include "domain/encounter.h"
 
 /* Contract row k covers day d (an SQL expression or '?'). Later renewals leave a row's dates
@@ -50,55 +51,10 @@ enum yl_err yl_measure_add(const struct yl_ctx *c, const char *measure, int64_t 
 	return yl_stmt_run(st, c->diag);
 }
 
-/* Adds several measures of one (institution, month, county) with one multi-row UPSERT: one
- * statement per encounter instead of one per measure (about a third of an encounter's write
- * time). Zero deltas are skipped; the keys must be distinct (PostgreSQL refuses to update one
- * row twice in a statement). */
 struct delta {
 	const char *measure;
 	int64_t delta;
 };
-
-static enum yl_err add_many(const struct yl_ctx *c, const struct delta *d, size_t n,
-			    int64_t institution_id, const char *date, const char *county)
-{
-	char month[8];
-	struct yl_buf b;
-	struct yl_stmt *st;
-	size_t rows = 0;
-	int p = 1;
-	enum yl_err err;
-
-	if (c->no_live_measures)
-		return YL_OK;
-	for (size_t i = 0; i < n; i++)
-		rows += d[i].delta != 0;
-	if (rows == 0)
-		return YL_OK;
-	memcpy(month, date, 7);
-	month[7] = '\0';
-	yl_buf_init(&b);
-	yl_buf_adds(&b, "INSERT INTO measure_agg(measure, institution_id, month, resident_county,"
-			" value) VALUES ");
-	for (size_t i = 0; i < rows; i++)
-		yl_buf_adds(&b, i ? ", (?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?)");
-	yl_buf_adds(&b, " ON CONFLICT (measure, institution_id, month, resident_county)"
-			" DO UPDATE SET value = measure_agg.value + excluded.value");
-	err = yl_store_prepare(c->store, yl_buf_str(&b), &st, c->diag); /* the cache copies it */
-	yl_buf_release(&b);
-	if (err)
-		return err;
-	for (size_t i = 0; i < n; i++) {
-		if (d[i].delta == 0)
-			continue;
-		yl_stmt_bind_text(st, p++, d[i].measure);
-		yl_stmt_bind_int(st, p++, institution_id);
-		yl_stmt_bind_text(st, p++, month);
-		yl_stmt_bind_text(st, p++, county);
-		yl_stmt_bind_int(st, p++, d[i].delta);
-	}
-	return yl_stmt_run(st, c->diag);
-}
 
 struct facts {
 	bool primary;  /* the institution is 基层 */
@@ -169,8 +125,13 @@ enum yl_err yl_measure_encounter(const struct yl_ctx *c, const struct yl_encount
 		{"out_of_pocket", e->out_of_pocket},
 		{"fund_paid", e->fund_paid},
 	};
-	return add_many(c, add, sizeof(add) / sizeof(add[0]), e->institution_id, e->visit_date,
-			f.county);
+	/* one UPSERT per measure: a multi-row UPSERT of the same rows measured 30 % slower in
+	 * SQLite (yilian bench indicators, 17,500 against 24,500 encounters/s) */
+	for (size_t i = 0; i < sizeof(add) / sizeof(add[0]); i++)
+		if ((err = yl_measure_add(c, add[i].measure, e->institution_id, e->visit_date,
+					  f.county, add[i].delta)))
+			return err;
+	return YL_OK;
 }
 
 struct ref_facts {

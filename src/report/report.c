@@ -484,16 +484,19 @@ static void figure(struct yl_report_figure *f, const char *key, const char *zh, 
 
 /* Person-years of the region: C1's denominator (residents living in it on the period's end
  * or today) times the months of the period, clipped at today so a period that runs into the
- * future (the default one does) counts only the days lived. */
+ * future (the default one does) counts only the days lived, and at the query's `since`
+ * (the first day with data) when that falls inside the period. */
 static void person_years(const struct yl_ctx *c, const struct yl_report *r, int lo, int hi,
 			 struct yl_report_shape *s)
 {
-	int32_t first = month_first_day(lo), end = month_first_day(hi + 1) - 1;
-	int32_t today = yl_clock_today(c->clock);
+	int32_t first = month_first_day(lo), end = month_first_day(hi + 1) - 1, since;
+	int32_t today = yl_clock_today(c->clock), from;
 	int col = r->ncols - 1;
 
 	s->period_days = end - first + 1;
-	s->days = (today < end ? today : end) - first + 1;
+	/* a simulation that started inside the period: its residents lived the days since */
+	from = r->since && yl_date_parse(r->since, &since) && since > first ? since : first;
+	s->days = (today < end ? today : end) - from + 1;
 	if (s->days < 0)
 		s->days = 0;
 	s->person_years_note = "the catalogue has no stock row counting residents (C1)";
@@ -656,6 +659,7 @@ static enum yl_err build(const struct yl_ctx *c, const struct yl_report_query *q
 	r->months = hi - lo + 1;
 	yl_date_format(yl_clock_today(c->clock), today);
 	r->today = yl_arena_strdup(c->arena, today);
+	r->since = q->since ? yl_arena_strdup(c->arena, q->since) : NULL;
 	if ((err = list_institutions(c, r->area_code, &inst, &ninst)) ||
 	    (err = list_consortia(c, r->area_code, inst, ninst, &cons, &ncons)))
 		return err;

@@ -29,6 +29,8 @@ struct yl_report_query {
 	const char *from;      /* "YYYY-MM"; NULL: 11 months before to */
 	const char *to;        /* "YYYY-MM"; NULL: 11 months after from, or, when from is NULL
 				* too, the month of today (c->clock) */
+	const char *since;     /* "YYYY-MM-DD" or NULL: the first day with data (a simulation's
+				* start); person-years count from it when it is inside the period */
 };
 
 enum yl_report_col_kind {
@@ -116,6 +118,7 @@ struct yl_report {
 	const char *to;
 	int months;
 	const char *today; /* "YYYY-MM-DD", the clock's date the report was built on */
+	const char *since; /* the query's since (arena copy), or NULL */
 	struct yl_report_column *cols;
 	int ncols;         /* levels first (village..tertiary), consortia by id, region last */
 	struct yl_report_row *rows;

@@ -531,6 +531,15 @@ enum yl_err sim_admissions(struct sim *s, int64_t n)
 	return err;
 }
 
+/* Loads who (only the id is set) and refers them down. */
+static enum yl_err refer_down_loaded(struct sim *s, struct sim_person *who, int64_t from,
+				     int64_t enc, const char *dx, bool inpatient)
+{
+	enum yl_err err = sim_person_load(s, who->id, who);
+
+	return err ? err : sim_refer_down(s, who, from, enc, dx, inpatient);
+}
+
 /* Queued care: a booked visit (check in, be seen), a cancellation, a discharge. */
 enum yl_err sim_event_care(struct sim *s, const struct sim_event *e)
 {
@@ -538,8 +547,9 @@ enum yl_err sim_event_care(struct sim *s, const struct sim_event *e)
 	int64_t enc;
 	enum yl_err err;
 
-	if ((err = sim_person_load(s, e->resident, &p)))
-		return err;
+	/* the resident's contract is read only when a down-referral needs it */
+	memset(&p, 0, sizeof(p));
+	p.id = e->resident;
 	switch (e->kind) {
 	case EV_CANCEL:
 		sim_at(s, e->day, e->minute);
@@ -563,7 +573,7 @@ enum yl_err sim_event_care(struct sim *s, const struct sim_event *e)
 			return err;
 		s->st->seen++;
 		if (e->level >= L_SECONDARY && yl_rng_chance(&s->rng, DOWN_PER_HOSP_VISIT))
-			return sim_refer_down(s, &p, e->inst, enc, e->dx, false);
+			return refer_down_loaded(s, &p, e->inst, enc, e->dx, false);
 		return YL_OK;
 	case EV_DISCHARGE:
 		sim_at(s, e->day, e->minute);
@@ -573,7 +583,7 @@ enum yl_err sim_event_care(struct sim *s, const struct sim_event *e)
 		if (e->referral)
 			return sim_event_referral(s, e);
 		if (e->level >= L_SECONDARY && yl_rng_chance(&s->rng, s->p->down_referral))
-			return sim_refer_down(s, &p, e->inst, enc, e->dx, true);
+			return refer_down_loaded(s, &p, e->inst, enc, e->dx, true);
 		return YL_OK;
 	default:
 		return yl_diag_set(s->c.diag, YL_ERR_INTERNAL, NULL, "unknown sim event %d", e->kind);

@@ -138,7 +138,7 @@ static struct yl_report REP;
 
 static void build(const char *area, const char *from, const char *to)
 {
-	struct yl_report_query q = {area, from, to};
+	struct yl_report_query q = {area, from, to, NULL};
 
 	if (yl_report_build(&T.ctx, &q, &REP))
 		fail_msg("report: %s %s", T.diag.field, T.diag.message);
@@ -349,6 +349,15 @@ static void test_default_period_clipped_at_today(void **state)
 	assert_int_equal(s->visits, 14);
 	/* 14 / (6 x 349 / 365) = 5110 / 2094 */
 	near(s->fig[YL_SHAPE_VISITS].value, 2.44, "visits per person-year");
+	/* data since 2026-02-15 (a simulation's start): 2026-02-15..2026-03-15 is 29 days */
+	{
+		struct yl_report_query q = {NULL, NULL, NULL, "2026-02-15"};
+		if (yl_report_build(&T.ctx, &q, &REP))
+			fail_msg("build since: %s", T.diag.message);
+		assert_int_equal(REP.shape.days, 29);
+		/* 14 / (6 x 29 / 365) = 5110 / 174 */
+		near(REP.shape.fig[YL_SHAPE_VISITS].value, 29.37, "visits per person-year since");
+	}
 	build(NULL, "2025-02", NULL);
 	assert_string_equal(REP.to, "2026-01");
 	build(NULL, NULL, "2026-02");
@@ -466,8 +475,8 @@ static void test_print_json(void **state)
 static void test_print_compare(void **state)
 {
 	struct yl_report a, b;
-	struct yl_report_query qa = {NULL, "2026-02", "2026-02"};
-	struct yl_report_query qb = {"440106", "2026-02", "2026-02"};
+	struct yl_report_query qa = {NULL, "2026-02", "2026-02", NULL};
+	struct yl_report_query qb = {"440106", "2026-02", "2026-02", NULL};
 	char line[512], *out = NULL;
 	size_t len = 0;
 	FILE *f;
@@ -498,7 +507,7 @@ static void test_print_compare(void **state)
 static void expect_error(const char *area, const char *from, const char *to, enum yl_err err,
 			 const char *field)
 {
-	struct yl_report_query q = {area, from, to};
+	struct yl_report_query q = {area, from, to, NULL};
 	struct yl_report r;
 
 	assert_int_equal(yl_report_build(&T.ctx, &q, &r), err);
