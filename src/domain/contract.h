@@ -83,6 +83,15 @@ enum yl_err yl_contract_sign(const struct yl_ctx *c, const struct yl_contract_si
  * resident only their own (YL_ERR_NOT_FOUND for others, as for unknown ids). */
 enum yl_err yl_contract_get(const struct yl_ctx *c, int64_t id, struct yl_contract *out);
 
+/* Brings every contract's stored status up to today, as each write does for its own
+ * resident (see "Settling" above): started renewals become active and retire the rows they
+ * succeed, active rows past their end expire. Reads already derive the day's status, so this
+ * changes no answer; it keeps the stored statuses, and so the indexed ranges that capacity
+ * counts and lookups scan, from growing with history. Meant to run daily (the simulator does,
+ * at the start of each day). Admin only. *changed (may be NULL) receives the rows changed. One
+ * audit row when anything changed, unless c->batch. */
+enum yl_err yl_contract_settle_all(const struct yl_ctx *c, int64_t *changed);
+
 /* The resident's contract in force today (YL_CONTRACT_IN_FORCE), with its derived status,
  * in one indexed read: *found false when there is none (not an error). Staff roles read any
  * resident's, a resident user only their own (YL_ERR_FORBIDDEN otherwise). *out is

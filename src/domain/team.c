@@ -60,13 +60,16 @@ enum yl_err yl_team_load(const struct yl_ctx *c, int64_t team_id, int64_t exclud
 			return err;
 	}
 	yl_date_format(yl_clock_today(c->clock), today);
+	/* the unary + keeps the correlated NOT EXISTS on the resident's index (a few rows)
+	 * instead of the team's (every contract of the team, once per scheduled renewal) */
 	err = yl_store_prepare(c->store,
 			       "SELECT (SELECT count(*) FROM contracts k WHERE k.team_id = ?"
 			       "  AND " YL_CONTRACT_IN_FORCE " AND k.resident_id <> ?)"
 			       " + (SELECT count(*) FROM contracts s WHERE s.team_id = ?"
 			       "  AND s.status = 'scheduled' AND s.start_date > ? AND s.resident_id <> ?"
 			       "  AND NOT EXISTS (SELECT 1 FROM contracts k WHERE k.resident_id ="
-			       "   s.resident_id AND k.team_id = s.team_id AND " YL_CONTRACT_IN_FORCE "))",
+			       "   s.resident_id AND +k.team_id = s.team_id AND " YL_CONTRACT_IN_FORCE
+			       "))",
 			       &st, c->diag);
 	if (err)
 		return err;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "domain/booking.h"
+#include "domain/contract.h"
 #include "domain/schedule.h"
 #include "sim/sim_int.h"
 #include "store/store.h"
@@ -59,7 +60,9 @@ static enum yl_err one_day(struct sim *s)
 	enum yl_err err;
 
 	sim_at(s, s->day, 7 * 60);
-	if ((err = sim_world_sessions(s, s->day)) || (err = events(s)))
+	/* the night's status sweep, then today's sessions and queued actions */
+	if ((err = yl_contract_settle_all(&s->c, NULL)) || (err = sim_world_sessions(s, s->day)) ||
+	    (err = events(s)))
 		return err;
 	s->acc_visits += people * s->p->visits_per_year / 365.0 * f;
 	s->acc_admissions += people * s->p->admissions_per_year / 365.0;

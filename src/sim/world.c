@@ -14,6 +14,7 @@
 #include "domain/resident.h"
 #include "domain/schedule.h"
 #include "domain/signing.h"
+#include "domain/signing_stock.h"
 #include "domain/slot.h"
 #include "domain/team.h"
 #include "sim/sim_int.h"
@@ -286,18 +287,19 @@ static enum yl_err load_people(struct sim *s)
 	int64_t lo = 1, hi = 1;
 	enum yl_err err;
 
+	/* from the live signing stock: milliseconds per county, not a scan of its residents */
 	for (int k = 0; k < w->ncounties; k++) {
-		struct yl_signing sg;
-		if ((err = yl_signing_rates(&s->c, w->counties[k].code, false, &sg))) {
+		struct yl_signing_counts sc;
+		if ((err = yl_signing_stock_counts(&s->c, w->counties[k].code, s->day, &sc))) {
 			if (err != YL_ERR_NOT_FOUND)
 				return err;
 			yl_diag_clear(s->c.diag);
 			continue;
 		}
-		w->counties[k].residents = sg.all.residents;
-		w->cities[w->counties[k].city].residents += sg.all.residents;
-		w->nresidents += sg.all.residents;
-		s->signed_now += sg.all.signed_;
+		w->counties[k].residents = sc.residents;
+		w->cities[w->counties[k].city].residents += sc.residents;
+		w->nresidents += sc.residents;
+		s->signed_now += sc.signed_;
 		yl_arena_release(s->c.arena);
 	}
 	/* the highest id: double, then bisect (ids are dense: residents are never deleted) */

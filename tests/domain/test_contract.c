@@ -794,6 +794,46 @@ static void test_history_and_filters(void **state)
 
 /* Days pass over an early renewal: reads derive the day's statuses without writing, the next
  * write touching the resident settles them. Runs last: it moves the clock years ahead. */
+/* The daily sweep: the stored statuses of every resident brought up to today at once, the
+ * derived ones unchanged, a second sweep changing nothing. */
+static void test_settle_all(void **state)
+{
+	int64_t r = add_resident(), r2 = add_resident(), k, s, k2, n = -1;
+	struct yl_contract out;
+	struct yl_actor doc = T.actor;
+	(void)state;
+
+	k = must_sign(r, team_b);                        /* 2026-03-15 .. 2027-03-14 */
+	assert_int_equal(yl_contract_renew(&T.ctx, k, 0, &out), YL_OK);
+	s = out.id;                                      /* 2027-03-15 .. 2028-03-14, scheduled */
+	k2 = must_sign(r2, team_b);                      /* not renewed: expires */
+	at("2027-03-15");
+	assert_string_equal(stored(k), "active");
+	assert_string_equal(stored(s), "scheduled");
+	assert_string_equal(stored(k2), "active");
+	ylt_begin(&T);
+	assert_int_equal(yl_contract_settle_all(&T.ctx, &n), YL_OK);
+	ylt_commit(&T);
+	assert_true(n >= 3); /* the earlier tests' rows are swept too */
+	assert_string_equal(stored(k), "renewed");
+	assert_string_equal(stored(s), "active");
+	assert_string_equal(stored(k2), "expired");
+	assert_string_equal(status_of(k), "renewed");
+	assert_string_equal(status_of(s), "active");
+	assert_string_equal(status_of(k2), "expired");
+	ylt_begin(&T);
+	assert_int_equal(yl_contract_settle_all(&T.ctx, &n), YL_OK);
+	ylt_commit(&T);
+	assert_int_equal(n, 0);
+	/* admin only */
+	doc.role = YL_ROLE_DOCTOR;
+	doc.institution_id = 3;
+	T.ctx.actor = &doc;
+	assert_int_equal(yl_contract_settle_all(&T.ctx, &n), YL_ERR_FORBIDDEN);
+	T.ctx.actor = &T.actor;
+	now();
+}
+
 static void test_settling(void **state)
 {
 	struct yl_contract_filter f = {0};
@@ -897,6 +937,7 @@ int main(void)
 		cmocka_unit_test(test_scheduled_renewal),
 		cmocka_unit_test(test_history_and_filters),
 		cmocka_unit_test(test_settling),
+		cmocka_unit_test(test_settle_all), /* last: it sweeps the other tests' rows too */
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
