@@ -59,7 +59,7 @@ static enum yl_err fixture_make(struct fixture *f, int64_t residents, struct yl_
 	struct yl_store *s;
 	struct yl_arena a = YL_ARENA_INIT;
 	struct yl_actor actor = {0, "system:bench", YL_ROLE_ADMIN, 0, 0};
-	struct yl_ctx c = {NULL, &f->clock, &a, d, &actor, false, false};
+	struct yl_ctx c = {NULL, &f->clock, &a, d, &actor, false, false, NULL};
 	struct yl_institution inst = {0, "H-BENCH", "基准医院", "tertiary", "general", "440100", 800, 0, 0};
 	struct yl_user u = {0, "bench-admin", "admin", 0, 0, 0};
 	char sql[1024];
@@ -127,7 +127,7 @@ static enum yl_err raw_run(struct fixture *f, bool durable, double seconds, doub
 	struct yl_store *s;
 	struct yl_arena a = YL_ARENA_INIT;
 	struct yl_actor actor = {0, "system:bench", YL_ROLE_ADMIN, 0, 0};
-	struct yl_ctx c = {NULL, &f->clock, &a, d, &actor, false, false};
+	struct yl_ctx c = {NULL, &f->clock, &a, d, &actor, false, false, NULL};
 	double start, end;
 	int64_t n = 0;
 	enum yl_err err;

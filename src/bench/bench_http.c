@@ -162,7 +162,7 @@ static enum yl_err make_db(const char *path, char token[YL_TOKEN_LEN + 1], struc
 	struct yl_store *s;
 	struct yl_arena a = YL_ARENA_INIT;
 	struct yl_actor actor = {0, "system:bench", YL_ROLE_ADMIN, 0, 0};
-	struct yl_ctx c = {NULL, NULL, &a, d, &actor, false, false};
+	struct yl_ctx c = {NULL, NULL, &a, d, &actor, false, false, NULL};
 	struct yl_area areas[] = {{"440000", "广东省", NULL, NULL, 0}, {"440100", "广州市", NULL, NULL, 0}};
 	struct yl_institution inst = {0, "H-BENCH", "基准医院", "tertiary", "general", "440100", 800, 0, 0};
 	struct yl_user u = {0, "bench-admin", "admin", 0, 0, 0};

@@ -44,6 +44,8 @@ struct yl_ctx {
 	bool batch;                   /* bulk import: the caller writes one summary audit row */
 	bool no_live_measures;        /* bulk loads, benchmarks: yl_measure_add writes nothing, and
 				       * signing_stock is left stale until rebuilt (signing_stock.h) */
+	struct yl_measure_buf *measures; /* NULL, or a write-behind buffer for measure_agg deltas
+					  * that the face flushes before it commits (measure.h) */
 };
 
 const char *yl_role_name(enum yl_role r);

@@ -12,6 +12,7 @@
 #include "domain/measure.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/buf.h"
@@ -23,19 +24,157 @@
 #define COVERS(d)                                                                        \
 	"k.start_date <= " d " AND k.end_date >= " d " AND (k.ended_on IS NULL OR"        \
 	" k.ended_on > " d ")"
+/* An encounter counts as a signed resident's when a contract covered its date at the moment
+ * it was recorded: the contract existed before that second (a resident who signs after
+ * the morning's visit was not signed at it), and had not yet been ended (a contract ended in
+ * the afternoon still covered the morning's visit). Live, "now" is that moment; the rebuild
+ * reads it back from e.created_at and the ending from k.updated_at (an ended or changed row
+ * is never written again). */
+#define COVERS_LIVE(d) COVERS(d) " AND k.created_at < ?"
+#define COVERS_AT(e)                                                                     \
+	"k.start_date <= " e ".visit_date AND k.end_date >= " e ".visit_date"               \
+	" AND k.created_at < " e ".created_at AND (k.ended_on IS NULL OR k.ended_on > "    \
+	e ".visit_date OR k.updated_at > " e ".created_at)"
 #define PRIMARY_LEVEL(i) i ".level IN ('primary', 'village')"
+
+/* One buffered key and its summed delta. measure is a string literal of this file or a
+ * catalogue key: compared by content. */
+struct buf_entry {
+	char measure[40];
+	int64_t institution_id;
+	char month[8];
+	char county[YL_MEASURE_COUNTY_LEN];
+	int64_t delta;
+	bool used;
+};
+
+struct yl_measure_buf {
+	struct buf_entry *e;
+	size_t cap, n; /* cap a power of two; n used slots */
+};
+
+struct yl_measure_buf *yl_measure_buf_new(void)
+{
+	struct yl_measure_buf *b = calloc(1, sizeof(*b));
+
+	if (!b)
+		abort();
+	b->cap = 1024;
+	b->e = calloc(b->cap, sizeof(*b->e));
+	if (!b->e)
+		abort();
+	return b;
+}
+
+void yl_measure_buf_free(struct yl_measure_buf *b)
+{
+	if (!b)
+		return;
+	free(b->e);
+	free(b);
+}
+
+static uint64_t key_hash(const char *measure, int64_t inst, const char *month, const char *county)
+{
+	uint64_t h = 1469598103934665603ULL ^ (uint64_t)inst;
+
+	for (const char *p = measure; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	for (const char *p = month; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	for (const char *p = county; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	return h;
+}
+
+static struct buf_entry *buf_slot(struct yl_measure_buf *b, const char *measure, int64_t inst,
+				  const char *month, const char *county)
+{
+	size_t i = (size_t)key_hash(measure, inst, month, county) & (b->cap - 1);
+
+	for (;; i = (i + 1) & (b->cap - 1)) {
+		struct buf_entry *e = &b->e[i];
+		if (!e->used || (e->institution_id == inst && strcmp(e->measure, measure) == 0 &&
+				 strcmp(e->month, month) == 0 && strcmp(e->county, county) == 0))
+			return e;
+	}
+}
+
+static void buf_add(struct yl_measure_buf *b, const char *measure, int64_t inst,
+		    const char *month, const char *county, int64_t delta)
+{
+	struct buf_entry *e;
+
+	if (2 * (b->n + 1) > b->cap) {
+		/* keep the table at most half full: rehash into twice the slots */
+		struct yl_measure_buf bigger = {calloc(b->cap * 2, sizeof(*b->e)), b->cap * 2, 0};
+		if (!bigger.e)
+			abort();
+		for (size_t i = 0; i < b->cap; i++)
+			if (b->e[i].used) {
+				*buf_slot(&bigger, b->e[i].measure, b->e[i].institution_id,
+					  b->e[i].month, b->e[i].county) = b->e[i];
+				bigger.n++;
+			}
+		free(b->e);
+		*b = bigger;
+	}
+	e = buf_slot(b, measure, inst, month, county);
+	if (!e->used) {
+		snprintf(e->measure, sizeof(e->measure), "%s", measure);
+		e->institution_id = inst;
+		snprintf(e->month, sizeof(e->month), "%s", month);
+		snprintf(e->county, sizeof(e->county), "%s", county);
+		e->used = true;
+		b->n++;
+	}
+	e->delta += delta;
+}
+
+static enum yl_err upsert(const struct yl_ctx *c, const char *measure, int64_t institution_id,
+			  const char *month, const char *resident_county, int64_t delta);
+
+enum yl_err yl_measure_flush(const struct yl_ctx *c)
+{
+	struct yl_measure_buf *b = c->measures;
+	enum yl_err err = YL_OK;
+
+	if (!b)
+		return YL_OK;
+	for (size_t i = 0; i < b->cap && !err; i++)
+		if (b->e[i].used && b->e[i].delta != 0)
+			err = upsert(c, b->e[i].measure, b->e[i].institution_id, b->e[i].month,
+				     b->e[i].county, b->e[i].delta);
+	if (!err) {
+		memset(b->e, 0, b->cap * sizeof(*b->e));
+		b->n = 0;
+	}
+	return err;
+}
 
 enum yl_err yl_measure_add(const struct yl_ctx *c, const char *measure, int64_t institution_id,
 			   const char *date, const char *resident_county, int64_t delta)
 {
 	char month[8];
-	struct yl_stmt *st;
-	enum yl_err err;
 
 	if (delta == 0 || c->no_live_measures)
 		return YL_OK;
 	memcpy(month, date, 7);
 	month[7] = '\0';
+	if (c->measures && strlen(measure) < sizeof(c->measures->e[0].measure) &&
+	    strlen(resident_county) < YL_MEASURE_COUNTY_LEN) {
+		buf_add(c->measures, measure, institution_id, month, resident_county, delta);
+		return YL_OK;
+	}
+	return upsert(c, measure, institution_id, month, resident_county, delta);
+}
+
+static enum yl_err upsert(const struct yl_ctx *c, const char *measure, int64_t institution_id,
+			  const char *month, const char *resident_county, int64_t delta)
+{
+	struct yl_stmt *st;
+	enum yl_err err;
+
 	err = yl_store_prepare(c->store, "INSERT INTO measure_agg(measure, institution_id, month,"
 					 " resident_county, value) VALUES (?, ?, ?, ?, ?)"
 					 " ON CONFLICT (measure, institution_id, month, resident_county)"
@@ -73,18 +212,22 @@ static enum yl_err encounter_facts(const struct yl_ctx *c, const struct yl_encou
 	err = yl_store_prepare(c->store,
 			       "SELECT " PRIMARY_LEVEL("i") ", substr(r.home_area_code, 1, 6),"
 			       " EXISTS (SELECT 1 FROM contracts k WHERE k.resident_id = r.id AND "
-			       COVERS("?") "),"
+			       COVERS_LIVE("?") "),"
 			       " EXISTS (SELECT 1 FROM contracts k JOIN teams t ON t.id = k.team_id"
-			       " WHERE k.resident_id = r.id AND " COVERS("?") " AND (t.institution_id"
-			       " = i.id OR k.secondary_id = i.id OR k.tertiary_id = i.id))"
+			       " WHERE k.resident_id = r.id AND " COVERS_LIVE("?") " AND"
+			       " (t.institution_id = i.id OR k.secondary_id = i.id OR"
+			       " k.tertiary_id = i.id))"
 			       " FROM residents r, institutions i WHERE r.id = ? AND i.id = ?",
 			       &st, c->diag);
 	if (err)
 		return err;
-	for (int k = 1; k <= 6; k++)
-		yl_stmt_bind_text(st, k, e->visit_date);
-	yl_stmt_bind_int(st, 7, e->resident_id);
-	yl_stmt_bind_int(st, 8, e->institution_id);
+	for (int k = 0; k < 2; k++) {
+		for (int j = 1; j <= 3; j++)
+			yl_stmt_bind_text(st, 4 * k + j, e->visit_date);
+		yl_stmt_bind_int(st, 4 * k + 4, yl_clock_now(c->clock));
+	}
+	yl_stmt_bind_int(st, 9, e->resident_id);
+	yl_stmt_bind_int(st, 10, e->institution_id);
 	err = yl_stmt_step(st, &row, c->diag);
 	if (!err && row) {
 		f->primary = yl_stmt_int(st, 0) != 0;
@@ -216,10 +359,10 @@ enum yl_err yl_measure_referral_completed(const struct yl_ctx *c, int64_t id)
 #define INPATIENT "e.kind = 'inpatient'"
 #define SIGNED                                                                            \
 	"EXISTS (SELECT 1 FROM contracts k WHERE k.resident_id = e.resident_id AND "        \
-	COVERS("e.visit_date") ")"
+	COVERS_AT("e") ")"
 #define COMBO                                                                             \
 	"EXISTS (SELECT 1 FROM contracts k JOIN teams t ON t.id = k.team_id"                \
-	" WHERE k.resident_id = e.resident_id AND " COVERS("e.visit_date")                   \
+	" WHERE k.resident_id = e.resident_id AND " COVERS_AT("e")                           \
 	" AND (t.institution_id = e.institution_id OR k.secondary_id = e.institution_id"    \
 	" OR k.tertiary_id = e.institution_id))"
 #define TOTAL                                                                             \

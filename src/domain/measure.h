@@ -16,8 +16,12 @@
  *     ref_up_primary_op, ref_up_primary_ip (up from a primary or village institution),
  *     ref_completed (added when the referral completes, under its request's month, so
  *     closure compares like with like).
- * A contract covers day D when start_date <= D <= end_date and it was not ended or changed
- * on or before D (ended_on > D): the historical reading, independent of later renewals.
+ * An encounter is a signed resident's when, at the moment it was recorded, a contract
+ * covered its date: start_date <= D <= end_date, not ended or changed on or before D
+ * (ended_on > D) unless that ending came after the recording, and the contract itself made
+ * before it. Live this is the state of the contracts at the write; the rebuild reads the same
+ * moment back from encounters.created_at, contracts.created_at and (for an ended row, never
+ * written again) contracts.updated_at, so the two agree.
  * Rows are written only for non-zero deltas, and every delta is positive, so a row exists
  * exactly when its sum is positive; the rebuild keeps the same rule.
  */
@@ -37,6 +41,19 @@ enum { YL_MEASURE_COUNTY_LEN = 7 };
  * transaction; errors are the store's (YL_ERR_NOT_FOUND for an unknown institution). */
 enum yl_err yl_measure_add(const struct yl_ctx *c, const char *measure, int64_t institution_id,
 			   const char *date, const char *resident_county, int64_t delta);
+
+/* A write-behind buffer for measure_agg: with c->measures set, yl_measure_add adds the delta
+ * to the buffer (summing deltas of the same key) instead of writing a row, and
+ * yl_measure_flush writes one UPSERT per key. A face that runs many writes in one
+ * transaction (the simulator's day) sets it and flushes before it commits, so the aggregates
+ * still change in the same transaction as the events. Reads of measure_agg inside that
+ * transaction do not see unflushed deltas. Not thread-safe: one per ctx. */
+struct yl_measure_buf;
+struct yl_measure_buf *yl_measure_buf_new(void);
+void yl_measure_buf_free(struct yl_measure_buf *b);
+/* Writes every buffered delta (in the caller's transaction) and empties the buffer; errors
+ * are the store's. Does nothing when c->measures is NULL. */
+enum yl_err yl_measure_flush(const struct yl_ctx *c);
 
 /* Adds the measures of encounter e (just inserted, every field checked) in the caller's
  * transaction: one lookup of the institution's level, the resident's county and contract

@@ -213,7 +213,10 @@ enum yl_err sim_contracting(struct sim *s)
 {
 	enum yl_err err;
 
-	sim_at(s, s->day, 16 * 60);
+	/* after the day's visits (08:00-17:00), so that the moment a contract is signed comes
+	 * after every visit recorded before it: a visit counts as a signed resident's only if
+	 * the contract existed when it was recorded (measure.h) */
+	sim_at(s, s->day, 17 * 60 + 45);
 	if ((err = renewals(s)))
 		return err;
 	return campaign(s);

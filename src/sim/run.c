@@ -7,6 +7,7 @@
 
 #include "domain/booking.h"
 #include "domain/contract.h"
+#include "domain/measure.h"
 #include "domain/schedule.h"
 #include "sim/sim_int.h"
 #include "store/store.h"
@@ -134,11 +135,16 @@ enum yl_err yl_sim_run(const struct yl_ctx *c, const struct yl_sim_policy *p, in
 		return err;
 	}
 	yl_arena_release(c->arena);
+	/* a day writes thousands of encounters into a few hundred aggregate rows: sum them in
+	 * memory and write each row once, before the day commits (measure.h) */
+	s.c.measures = yl_measure_buf_new();
 	bar(progress, 0, days, 0);
 	for (int d = 0; d < days; d++) {
 		if ((err = yl_store_begin(c->store, c->diag)))
 			break;
 		err = one_day(&s);
+		if (!err)
+			err = yl_measure_flush(&s.c); /* the day's aggregates, in the day's transaction */
 		if (!err) {
 			s.day++;
 			state.day = s.day;
@@ -159,6 +165,7 @@ enum yl_err yl_sim_run(const struct yl_ctx *c, const struct yl_sim_policy *p, in
 		err = sim_events_count(&s, &out->events_pending);
 		yl_store_rollback(c->store);
 	}
+	yl_measure_buf_free(s.c.measures);
 	sim_world_free(&s.w);
 	return err;
 }

@@ -55,7 +55,7 @@ static void run_attempts(struct worker *w)
 	}
 	for (int i = w->from; i < w->to; i++) {
 		struct yl_arena arena = YL_ARENA_INIT;
-		struct yl_ctx ctx = {store, &T.clock, &arena, &diag, &actor, false, false};
+		struct yl_ctx ctx = {store, &T.clock, &arena, &diag, &actor, false, false, NULL};
 		struct yl_booking_new in = {w->slot, first_resident + (w->key ? w->from : i),
 					    YL_POOL_PUBLIC, w->key, false};
 		struct yl_booking out;

@@ -36,7 +36,7 @@ static void seed(void)
 	struct yl_arena a = YL_ARENA_INIT;
 	struct yl_diag d;
 	struct yl_actor actor = {0, "fuzz", YL_ROLE_ADMIN, 0, 0};
-	struct yl_ctx c = {store, &fixed, &a, &d, &actor, false, false};
+	struct yl_ctx c = {store, &fixed, &a, &d, &actor, false, false, NULL};
 	struct yl_area areas[] = {{"440000", "p", NULL, NULL, 0}, {"440100", "c", NULL, NULL, 0},
 				  {"440106", "d", NULL, NULL, 0}};
 	struct yl_institution i[] = {
