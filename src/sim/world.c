@@ -451,6 +451,7 @@ enum yl_err sim_world_sessions(struct sim *s, int32_t day)
 			return err;
 		s->st->sessions += n;
 		s->st->slots += k;
+		yl_arena_release(s->c.arena); /* nothing kept: memory per institution, not region */
 	}
 	for (int t = 0; t < s->w.ntownships; t++) {
 		int64_t n = 0, k = 0;
@@ -458,6 +459,7 @@ enum yl_err sim_world_sessions(struct sim *s, int32_t day)
 			return err;
 		s->st->sessions += n;
 		s->st->slots += k;
+		yl_arena_release(s->c.arena);
 	}
 	return YL_OK;
 }
