@@ -10,6 +10,7 @@
  */
 #include <string.h>
 
+#include "api/indicator_json.h"
 #include "api/routes.h"
 #include "domain/indicator.h"
 
@@ -21,41 +22,6 @@ static void def_json(struct yl_jw *w, const struct yl_indicator_def *d)
 	yl_jw_kstr(w, "unit", d->unit);
 	yl_jw_kstr(w, "direction", d->direction);
 	yl_jw_kstr(w, "scope_kind", d->scope_kind ? d->scope_kind : "institution");
-}
-
-static bool is_event(const struct yl_indicator_def *d)
-{
-	return d->scope_kind && strcmp(d->scope_kind, "event") == 0;
-}
-
-static void opt_value(struct yl_jw *w, const char *key, bool has, double v)
-{
-	yl_jw_key(w, key);
-	if (has)
-		yl_jw_double(w, yl_indicator_round(v));
-	else
-		yl_jw_null(w);
-}
-
-static void value_json(struct yl_jw *w, const struct yl_indicator_def *d,
-		       const struct yl_indicator_value *v)
-{
-	if (is_event(d)) {
-		yl_jw_key(w, "numerator");
-		yl_jw_null(w);
-		yl_jw_key(w, "denominator");
-		yl_jw_null(w);
-		yl_jw_kint(w, "count", v->numerator);
-		opt_value(w, "value", v->has_value, v->value);
-		return;
-	}
-	yl_jw_kint(w, "numerator", v->numerator);
-	yl_jw_key(w, "denominator");
-	if (d->den_measure)
-		yl_jw_int(w, v->denominator);
-	else
-		yl_jw_null(w);
-	opt_value(w, "value", v->has_value, v->value);
 }
 
 static enum yl_err get_indicators(struct yl_req *r, struct yl_jw *w)
@@ -91,7 +57,7 @@ static enum yl_err get_indicators(struct yl_req *r, struct yl_jw *w)
 	for (int i = 0; i < n; i++) {
 		yl_jw_obj_begin(w);
 		def_json(w, res[i].def);
-		value_json(w, res[i].def, &res[i].cur);
+		yl_indicator_value_json(w, res[i].def, &res[i].cur);
 		if (res[i].note)
 			yl_jw_kstr(w, "note", res[i].note);
 		if (res[i].as_of)
@@ -99,10 +65,10 @@ static enum yl_err get_indicators(struct yl_req *r, struct yl_jw *w)
 		if (res[i].def->growth) {
 			yl_jw_key(w, "growth");
 			yl_jw_obj_begin(w);
-			opt_value(w, "value", res[i].has_growth, res[i].growth);
+			yl_indicator_json_opt(w, "value", res[i].has_growth, res[i].growth);
 			yl_jw_key(w, "previous");
 			yl_jw_obj_begin(w);
-			value_json(w, res[i].def, &res[i].prev);
+			yl_indicator_value_json(w, res[i].def, &res[i].prev);
 			yl_jw_obj_end(w);
 			if (res[i].growth_note)
 				yl_jw_kstr(w, "note", res[i].growth_note);

@@ -123,8 +123,7 @@ static int64_t sums_eval(const struct sums *s, const char *expr)
 	return total;
 }
 
-/* Months as y * 12 + (m - 1). */
-static bool month_parse(const char *s, int *out)
+bool yl_indicator_month_parse(const char *s, int *out)
 {
 	int y, m;
 
@@ -502,10 +501,10 @@ static enum yl_err check_query(const struct yl_ctx *c, const struct yl_indicator
 		return yl_diag_set(c->diag, YL_ERR_MISSING, "from", "from is required");
 	if (!q->to || !*q->to)
 		return yl_diag_set(c->diag, YL_ERR_MISSING, "to", "to is required");
-	if (!month_parse(q->from, lo))
+	if (!yl_indicator_month_parse(q->from, lo))
 		return yl_diag_set(c->diag, YL_ERR_INVALID, "from",
 				   "from must be a month YYYY-MM, not '%.20s'", q->from);
-	if (!month_parse(q->to, hi))
+	if (!yl_indicator_month_parse(q->to, hi))
 		return yl_diag_set(c->diag, YL_ERR_INVALID, "to",
 				   "to must be a month YYYY-MM, not '%.20s'", q->to);
 	if (*hi < *lo)

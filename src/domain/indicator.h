@@ -104,6 +104,10 @@ struct yl_indicator_result {
 enum yl_err yl_indicator_compute(const struct yl_ctx *c, const struct yl_indicator_query *q,
 				 struct yl_indicator_result **results, int *n);
 
+/* Parses "YYYY-MM" (year 1900 or later) into months as y * 12 + (m - 1); false when s is
+ * NULL or malformed. */
+bool yl_indicator_month_parse(const char *s, int *out);
+
 /* Rounds v half-up to 2 decimals, the one presentation rounding (INDICATORS.md §4.5). */
 double yl_indicator_round(double v);
 

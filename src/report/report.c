@@ -31,24 +31,6 @@
 static const char *const LEVELS[] = {"village", "primary", "secondary", "tertiary"};
 enum { NLEVELS = 4, PAGE = 1000 };
 
-/* Months as y * 12 + (m - 1), the same reading as indicator.c. */
-static bool month_parse(const char *s, int *out)
-{
-	int y, m;
-
-	if (!s || strlen(s) != 7 || s[4] != '-')
-		return false;
-	for (int i = 0; i < 7; i++)
-		if (i != 4 && (s[i] < '0' || s[i] > '9'))
-			return false;
-	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-	m = (s[5] - '0') * 10 + (s[6] - '0');
-	if (y < 1900 || m < 1 || m > 12)
-		return false;
-	*out = y * 12 + m - 1;
-	return true;
-}
-
 static const char *month_str(const struct yl_ctx *c, int idx)
 {
 	return yl_arena_printf(c->arena, "%04d-%02d", idx / 12, idx % 12 + 1);
@@ -67,10 +49,10 @@ static enum yl_err resolve_period(const struct yl_ctx *c, const struct yl_report
 	int y, m, d;
 
 	*lo = *hi = 0;
-	if (q->from && !month_parse(q->from, lo))
+	if (q->from && !yl_indicator_month_parse(q->from, lo))
 		return yl_diag_set(c->diag, YL_ERR_INVALID, "from",
 				   "from must be a month YYYY-MM, not '%.20s'", q->from);
-	if (q->to && !month_parse(q->to, hi))
+	if (q->to && !yl_indicator_month_parse(q->to, hi))
 		return yl_diag_set(c->diag, YL_ERR_INVALID, "to",
 				   "to must be a month YYYY-MM, not '%.20s'", q->to);
 	if (!q->from && !q->to) {

@@ -11,6 +11,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "api/indicator_json.h"
 #include "base/buf.h"
 #include "base/json_write.h"
 
@@ -260,35 +261,6 @@ void yl_report_print_text(FILE *f, const struct yl_report *r)
 
 /* JSON */
 
-static void opt_value(struct yl_jw *w, const char *key, bool has, double v)
-{
-	yl_jw_key(w, key);
-	if (has)
-		yl_jw_double(w, yl_indicator_round(v));
-	else
-		yl_jw_null(w);
-}
-
-static void value_json(struct yl_jw *w, const struct yl_indicator_def *d,
-		       const struct yl_indicator_value *v)
-{
-	if (is_kind(d, "event")) {
-		yl_jw_key(w, "numerator");
-		yl_jw_null(w);
-		yl_jw_key(w, "denominator");
-		yl_jw_null(w);
-		yl_jw_kint(w, "count", v->numerator);
-		opt_value(w, "value", v->has_value, v->value);
-		return;
-	}
-	yl_jw_kint(w, "numerator", v->numerator);
-	yl_jw_key(w, "denominator");
-	if (d->den_measure)
-		yl_jw_int(w, v->denominator);
-	else
-		yl_jw_null(w);
-	opt_value(w, "value", v->has_value, v->value);
-}
 
 static void opt_str(struct yl_jw *w, const char *key, const char *s)
 {
@@ -308,7 +280,7 @@ static void cell_json(struct yl_jw *w, const struct yl_indicator_def *d,
 		yl_jw_obj_end(w);
 		return;
 	}
-	value_json(w, d, &cell->cur);
+	yl_indicator_value_json(w, d, &cell->cur);
 	opt_str(w, "note", cell->note);
 	if (cell->as_of)
 		yl_jw_kstr(w, "as_of", cell->as_of);
@@ -317,10 +289,10 @@ static void cell_json(struct yl_jw *w, const struct yl_indicator_def *d,
 		yl_jw_null(w);
 	} else {
 		yl_jw_obj_begin(w);
-		opt_value(w, "value", cell->has_growth, cell->growth);
+		yl_indicator_json_opt(w, "value", cell->has_growth, cell->growth);
 		yl_jw_key(w, "previous");
 		yl_jw_obj_begin(w);
-		value_json(w, d, &cell->prev);
+		yl_indicator_value_json(w, d, &cell->prev);
 		yl_jw_obj_end(w);
 		opt_str(w, "note", cell->growth_note);
 		yl_jw_obj_end(w);
@@ -344,7 +316,7 @@ static void shape_json(struct yl_jw *w, const struct yl_report_shape *s)
 	yl_jw_kint(w, "residents", s->residents);
 	yl_jw_kint(w, "days", s->days);
 	yl_jw_kint(w, "period_days", s->period_days);
-	opt_value(w, "person_years", s->person_years > 0, s->person_years);
+	yl_indicator_json_opt(w, "person_years", s->person_years > 0, s->person_years);
 	opt_str(w, "person_years_note", s->person_years_note);
 	yl_jw_key(w, "figures");
 	yl_jw_arr_begin(w);
