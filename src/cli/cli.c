@@ -104,8 +104,8 @@ void yl_cli_system_actor(struct yl_actor *a, const char *cmd)
 	a->name = cmd;
 }
 
-enum yl_err yl_cli_session_open(struct yl_cli_session *s, const char *db, const char *actor,
-				bool write)
+enum yl_err yl_cli_session_open_store(struct yl_cli_session *s, const char *db, unsigned flags,
+				      const char *actor)
 {
 	enum yl_err err;
 
@@ -116,10 +116,20 @@ enum yl_err yl_cli_session_open(struct yl_cli_session *s, const char *db, const 
 	s->ctx.arena = &s->arena;
 	s->ctx.diag = &s->diag;
 	s->ctx.actor = &s->actor;
-	err = yl_store_open(db, 0, &s->store, &s->diag);
+	err = yl_store_open(db, flags, &s->store, &s->diag);
 	if (err)
 		return err;
 	s->ctx.store = s->store;
+	return YL_OK;
+}
+
+enum yl_err yl_cli_session_open(struct yl_cli_session *s, const char *db, const char *actor,
+				bool write)
+{
+	enum yl_err err = yl_cli_session_open_store(s, db, 0, actor);
+
+	if (err)
+		return err;
 	return write ? yl_store_begin(s->store, &s->diag) : yl_store_begin_read(s->store, &s->diag);
 }
 

@@ -51,6 +51,10 @@ struct yl_cli_session {
  * yl_cli_session_close either way. */
 enum yl_err yl_cli_session_open(struct yl_cli_session *s, const char *db, const char *actor,
 				bool write);
+/* The same without a transaction, with store flags (YL_STORE_CREATE for a new database): for
+ * commands that run several transactions of their own (the simulator). */
+enum yl_err yl_cli_session_open_store(struct yl_cli_session *s, const char *db, unsigned flags,
+				      const char *actor);
 /* Commits a still-open transaction when err is YL_OK, rolls back otherwise (printing the
  * error as "yilian cmd: ..."), closes the store and frees the arena. Returns the exit code
  * (0 on success). Callers that print results commit first (yl_store_commit), print, then

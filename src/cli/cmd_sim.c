@@ -63,18 +63,10 @@ int yl_cli_sim_generate(const char *db, const struct yl_sim_region_opts *o, int3
 	enum yl_err err;
 
 	remove_db(db);
-	memset(&s, 0, sizeof(s));
-	yl_diag_clear(&s.diag);
-	if ((err = yl_store_open(db, YL_STORE_CREATE, &s.store, &s.diag)))
-		return yl_cli_fail("sim generate", &s.diag);
-	yl_arena_init(&s.arena);
-	yl_cli_system_actor(&s.actor, "system:sim");
+	if ((err = yl_cli_session_open_store(&s, db, YL_STORE_CREATE, "system:sim")))
+		return yl_cli_session_close(&s, err, "sim generate");
 	/* generation happens at 10:00 Asia/Shanghai of the start day */
 	yl_clock_fixed(&clock, (int64_t)start * 86400 + 2 * 3600);
-	s.ctx.store = s.store;
-	s.ctx.arena = &s.arena;
-	s.ctx.diag = &s.diag;
-	s.ctx.actor = &s.actor;
 	s.ctx.clock = &clock;
 	s.ctx.batch = true;
 	/* a first bulk load: the live aggregates are rebuilt once at the end instead of being
@@ -110,16 +102,8 @@ int yl_cli_sim_run(const char *db, const struct yl_sim_policy *p, int days, FILE
 	struct yl_cli_session s;
 	enum yl_err err;
 
-	memset(&s, 0, sizeof(s));
-	yl_diag_clear(&s.diag);
-	if ((err = yl_store_open(db, 0, &s.store, &s.diag)))
-		return yl_cli_fail("sim run", &s.diag);
-	yl_arena_init(&s.arena);
-	yl_cli_system_actor(&s.actor, "system:sim");
-	s.ctx.store = s.store;
-	s.ctx.arena = &s.arena;
-	s.ctx.diag = &s.diag;
-	s.ctx.actor = &s.actor;
+	if ((err = yl_cli_session_open_store(&s, db, 0, "system:sim")))
+		return yl_cli_session_close(&s, err, "sim run");
 	s.ctx.batch = true;
 	err = yl_store_tune_scratch(s.store, &s.diag);
 	if (!err)

@@ -258,7 +258,7 @@ static void cost(struct sim *s, const char *kind, int level, int32_t visit, int3
 	e->out_of_pocket = total - e->fund_paid;
 }
 
-enum yl_err sim_record(struct sim *s, const char *kind, const struct sim_person *who,
+enum yl_err sim_record(struct sim *s, const char *kind, int64_t resident,
 		       int64_t inst, int64_t dept, int level, const char *dx, int32_t visit,
 		       int32_t discharge, int64_t booking, int64_t referral, int64_t *id)
 {
@@ -277,7 +277,7 @@ enum yl_err sim_record(struct sim *s, const char *kind, const struct sim_person 
 	}
 	yl_date_format(visit, date);
 	e.kind = kind;
-	e.resident_id = who->id;
+	e.resident_id = resident;
 	e.institution_id = inst;
 	e.department_id = dept;
 	e.visit_date = date;
@@ -474,7 +474,7 @@ static enum yl_err visit(struct sim *s)
 		s->st->walk_ins++;
 	}
 	sim_at(s, s->day, 8 * 60 + (int)yl_rng_below(&s->rng, 9 * 60));
-	if ((err = sim_record(s, kind, &p, inst, dept_id, level, dx, s->day, 0, 0, 0, &enc)))
+	if ((err = sim_record(s, kind, p.id, inst, dept_id, level, dx, s->day, 0, 0, 0, &enc)))
 		return err;
 	if (level == L_PRIMARY &&
 	    yl_rng_chance(&s->rng, need_hospital ? PRIMARY_FIRST_UP : s->p->up_referral))
@@ -568,7 +568,7 @@ enum yl_err sim_event_care(struct sim *s, const struct sim_event *e)
 			yl_diag_clear(s->c.diag);
 			return YL_OK;
 		}
-		if (err || (err = sim_record(s, "outpatient", &p, e->inst, e->dept, e->level, e->dx,
+		if (err || (err = sim_record(s, "outpatient", p.id, e->inst, e->dept, e->level, e->dx,
 					     e->day, 0, e->booking, 0, &enc)))
 			return err;
 		s->st->seen++;
@@ -577,7 +577,7 @@ enum yl_err sim_event_care(struct sim *s, const struct sim_event *e)
 		return YL_OK;
 	case EV_DISCHARGE:
 		sim_at(s, e->day, e->minute);
-		if ((err = sim_record(s, "inpatient", &p, e->inst, e->dept, e->level, e->dx, e->day2,
+		if ((err = sim_record(s, "inpatient", p.id, e->inst, e->dept, e->level, e->dx, e->day2,
 				      e->day, 0, e->referral, &enc)))
 			return err;
 		if (e->referral)

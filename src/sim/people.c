@@ -52,8 +52,6 @@ static enum yl_err load_contract(struct sim *s, struct sim_person *p)
 	enum yl_err err = yl_contract_current(&s->c, p->id, &k, &p->is_signed);
 
 	if (!err && p->is_signed) {
-		p->contract_id = k.id;
-		p->team_id = k.team_id;
 		p->team_inst = k.team_institution_id;
 		p->secondary_id = k.secondary_id;
 		p->tertiary_id = k.tertiary_id;
@@ -182,6 +180,7 @@ static enum yl_err campaign(struct sim *s)
 		double accept;
 		bool done;
 
+		yl_arena_release(s->c.arena); /* what the last try loaded, whichever way it ended */
 		err = load_resident(s, id, &p);
 		if (err == YL_ERR_NOT_FOUND) {
 			yl_diag_clear(s->c.diag);
@@ -204,7 +203,6 @@ static enum yl_err campaign(struct sim *s)
 			s->signed_now++;
 			want--;
 		}
-		yl_arena_release(s->c.arena);
 	}
 	return YL_OK;
 }

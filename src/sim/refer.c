@@ -141,12 +141,9 @@ static enum yl_err answer(struct sim *s, const struct sim_event *e)
  * discharge is queued; a down-referral's visit at the centre. */
 static enum yl_err arrive(struct sim *s, const struct sim_event *e)
 {
-	struct sim_person p;
 	struct sim_event dis = *e;
 	enum yl_err err;
 
-	if ((err = sim_person_load(s, e->resident, &p)))
-		return err;
 	sim_at(s, e->day, e->booking && e->minute > 10 ? e->minute - 10 : e->minute);
 	if (e->booking && (err = yl_booking_check_in(&s->c, e->booking, NULL)))
 		return err;
@@ -162,7 +159,7 @@ static enum yl_err arrive(struct sim *s, const struct sim_event *e)
 		s->st->admitted++;
 		return sim_event_push(s, &dis);
 	}
-	if ((err = sim_record(s, "outpatient", &p, e->inst, e->dept, e->level, e->dx, e->day, 0,
+	if ((err = sim_record(s, "outpatient", e->resident, e->inst, e->dept, e->level, e->dx, e->day, 0,
 			      e->booking, e->referral, NULL)))
 		return err;
 	return yl_rng_chance(&s->rng, 0.9) ? yl_referral_complete(&s->c, e->referral, NULL) : YL_OK;

@@ -101,7 +101,6 @@ enum yl_err yl_sim_run(const struct yl_ctx *c, const struct yl_sim_policy *p, in
 
 	memset(out, 0, sizeof(*out));
 	memset(&s, 0, sizeof(s));
-	s.base = c;
 	s.c = *c;
 	s.c.clock = &s.clock;
 	s.admin = *c->actor;

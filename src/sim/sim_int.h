@@ -44,7 +44,6 @@ struct sim_township {
 	int64_t teams[8];
 	int nteams;
 	int first_village, nvillages; /* into world.villages */
-	int64_t residents;
 };
 
 struct sim_county {
@@ -81,7 +80,7 @@ struct sim_person {
 	unsigned tags; /* stored and derived */
 	int township;  /* index */
 	bool is_signed;
-	int64_t contract_id, team_id, team_inst, secondary_id, tertiary_id;
+	int64_t team_inst, secondary_id, tertiary_id; /* of the contract, when signed */
 };
 
 /* Queued actions (sim_events rows). */
@@ -106,8 +105,7 @@ struct sim_event {
 };
 
 struct sim {
-	const struct yl_ctx *base;
-	struct yl_ctx c; /* base with the simulated clock and the current actor */
+	struct yl_ctx c; /* the caller's, with the simulated clock and the current actor */
 	struct yl_clock clock;
 	struct yl_actor admin, doctor;
 	const struct yl_sim_policy *p;
@@ -117,7 +115,7 @@ struct sim {
 	int32_t day;
 	int32_t sessions_through; /* sessions exist through this day */
 	double acc_visits, acc_admissions;
-	int64_t signed_now, key_signed_now, key_residents; /* campaign bookkeeping */
+	int64_t signed_now; /* residents with a contract in force, for the campaigns */
 };
 
 /* Sets the clock to local (Asia/Shanghai) minute `minute` of day. */
@@ -157,8 +155,8 @@ enum yl_err sim_contracting(struct sim *s);
 enum yl_err sim_visits(struct sim *s, int64_t n);
 enum yl_err sim_admissions(struct sim *s, int64_t n);
 enum yl_err sim_event_care(struct sim *s, const struct sim_event *e);
-/* Records an encounter; *id (may be NULL) receives its id. */
-enum yl_err sim_record(struct sim *s, const char *kind, const struct sim_person *who,
+/* Records an encounter of resident; *id (may be NULL) receives its id. */
+enum yl_err sim_record(struct sim *s, const char *kind, int64_t resident,
 		       int64_t inst, int64_t dept, int level, const char *dx, int32_t visit,
 		       int32_t discharge, int64_t booking, int64_t referral, int64_t *id);
 /* The institution and department of place for who; false when the region has none. */
