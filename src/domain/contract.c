@@ -533,6 +533,17 @@ enum yl_err yl_contract_get(const struct yl_ctx *c, int64_t id, struct yl_contra
 	return err;
 }
 
+/* Staff roles read any resident's contract, a resident user only their own. */
+static enum yl_err may_read_current(const struct yl_ctx *c, int64_t resident_id)
+{
+	if (c->actor->role != YL_ROLE_RESIDENT)
+		return yl_require_staff_reader(c);
+	if (resident_id != c->actor->resident_id)
+		return yl_diag_set(c->diag, YL_ERR_FORBIDDEN, "resident_id",
+				   "a resident reads only their own contract");
+	return YL_OK;
+}
+
 enum yl_err yl_contract_current(const struct yl_ctx *c, int64_t resident_id,
 				struct yl_contract *out, bool *found)
 {
@@ -541,12 +552,8 @@ enum yl_err yl_contract_current(const struct yl_ctx *c, int64_t resident_id,
 	enum yl_err err;
 
 	*found = false;
-	if (c->actor->role == YL_ROLE_RESIDENT ? resident_id != c->actor->resident_id
-					       : (err = yl_require_staff_reader(c)) != YL_OK)
-		return c->actor->role == YL_ROLE_RESIDENT
-			       ? yl_diag_set(c->diag, YL_ERR_FORBIDDEN, "resident_id",
-					     "a resident reads only their own contract")
-			       : err;
+	if ((err = may_read_current(c, resident_id)))
+		return err;
 	today_str(c, today);
 	/* the one in force: started and not past its end (YL_CONTRACT_IN_FORCE); a renewal
 	 * starts the day after its predecessor ends, so at most one row is in force on a day
@@ -565,6 +572,41 @@ enum yl_err yl_contract_current(const struct yl_ctx *c, int64_t resident_id,
 		return YL_OK;
 	}
 	*found = err == YL_OK;
+	return err;
+}
+
+enum yl_err yl_contract_combo_current(const struct yl_ctx *c, int64_t resident_id,
+				      struct yl_contract_combo *out, bool *found)
+{
+	char today[YL_DATE_LEN];
+	struct yl_stmt *st;
+	enum yl_err err;
+	bool row;
+
+	*found = false;
+	memset(out, 0, sizeof(*out));
+	if ((err = may_read_current(c, resident_id)))
+		return err;
+	today_str(c, today);
+	/* the row yl_contract_current reads (at most one is in force on a day) */
+	err = yl_store_prepare(c->store, "SELECT k.id, k.team_id, t.institution_id, k.secondary_id,"
+					 " k.tertiary_id" K_FROM " WHERE k.resident_id = ? AND "
+					 YL_CONTRACT_IN_FORCE " LIMIT 1",
+			       &st, c->diag);
+	if (err)
+		return err;
+	yl_stmt_bind_int(st, 1, resident_id);
+	yl_contract_bind_day(st, 2, today);
+	err = yl_stmt_step(st, &row, c->diag);
+	if (!err && row) {
+		out->contract_id = yl_stmt_int(st, 0);
+		out->team_id = yl_stmt_int(st, 1);
+		out->team_institution_id = yl_stmt_int(st, 2);
+		out->secondary_id = yl_stmt_int(st, 3);
+		out->tertiary_id = yl_stmt_int(st, 4);
+		*found = true;
+	}
+	yl_stmt_reset(st);
 	return err;
 }
 

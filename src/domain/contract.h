@@ -99,6 +99,20 @@ enum yl_err yl_contract_settle_all(const struct yl_ctx *c, int64_t *changed);
 enum yl_err yl_contract_current(const struct yl_ctx *c, int64_t resident_id,
 				struct yl_contract *out, bool *found);
 
+/* The 1+1+1 combination of that same contract: who the resident signed with. */
+struct yl_contract_combo {
+	int64_t contract_id;
+	int64_t team_id;
+	int64_t team_institution_id;
+	int64_t secondary_id;
+	int64_t tertiary_id;
+};
+/* yl_contract_current's lighter read, for callers that need only the combination (no
+ * strings, no derived status; the simulator asks for thousands of residents a day): same
+ * contract, same permissions, *found false when none. */
+enum yl_err yl_contract_combo_current(const struct yl_ctx *c, int64_t resident_id,
+				      struct yl_contract_combo *out, bool *found);
+
 /* Renews a contract for term_years (0: the setting); the new one points back to the old one.
  * A contract still in force gets a 'scheduled' successor from the day after its end date and
  * stays active until then (it becomes renewed when the successor starts). An expired one gets

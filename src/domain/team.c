@@ -60,26 +60,39 @@ enum yl_err yl_team_load(const struct yl_ctx *c, int64_t team_id, int64_t exclud
 			return err;
 	}
 	yl_date_format(yl_clock_today(c->clock), today);
-	/* the unary + keeps the correlated NOT EXISTS on the resident's index (a few rows)
-	 * instead of the team's (every contract of the team, once per scheduled renewal) */
+	/* team_held (kept by triggers, migration 8) counts the rows stored active or scheduled.
+	 * The load of the day takes from it: rows past their end whose status is not settled
+	 * yet; rows stored active that start after today; an early renewal whose holder is still
+	 * in force with the same team (one resident, one place); the excluded holder's rows that
+	 * count. Each correction reads a few index entries, where counting the team's rows read
+	 * every one of them. The unary + keeps the correlated EXISTS on the resident's index. */
 	err = yl_store_prepare(c->store,
-			       "SELECT (SELECT count(*) FROM contracts k WHERE k.team_id = ?"
-			       "  AND " YL_CONTRACT_IN_FORCE " AND k.resident_id <> ?)"
-			       " + (SELECT count(*) FROM contracts s WHERE s.team_id = ?"
-			       "  AND s.status = 'scheduled' AND s.start_date > ? AND s.resident_id <> ?"
-			       "  AND NOT EXISTS (SELECT 1 FROM contracts k WHERE k.resident_id ="
-			       "   s.resident_id AND +k.team_id = s.team_id AND " YL_CONTRACT_IN_FORCE
-			       "))",
+			       "SELECT h.contracts"
+			       " - (SELECT count(*) FROM contracts x WHERE x.team_id = h.team_id"
+			       "  AND x.status IN ('active','scheduled') AND x.end_date < ?)"
+			       " - (SELECT count(*) FROM contracts f WHERE f.team_id = h.team_id"
+			       "  AND f.status = 'active' AND f.start_date > ?)"
+			       " - (SELECT count(*) FROM contracts s WHERE s.team_id = h.team_id"
+			       "  AND s.status = 'scheduled' AND s.end_date >= ? AND s.start_date > ?"
+			       "  AND s.resident_id <> ? AND EXISTS (SELECT 1 FROM contracts k"
+			       "  WHERE k.resident_id = s.resident_id AND +k.team_id = s.team_id AND "
+			       YL_CONTRACT_IN_FORCE "))"
+			       " - (SELECT count(*) FROM contracts e WHERE e.resident_id = ?"
+			       "  AND e.status IN ('active','scheduled') AND e.end_date >= ?"
+			       "  AND +e.team_id = h.team_id"
+			       "  AND NOT (e.status = 'active' AND e.start_date > ?))"
+			       " FROM team_held h WHERE h.team_id = ?",
 			       &st, c->diag);
 	if (err)
 		return err;
-	yl_stmt_bind_int(st, 1, team_id);
-	p = yl_contract_bind_day(st, 2, today);
+	for (p = 1; p <= 4; p++)
+		yl_stmt_bind_text(st, p, today);
 	yl_stmt_bind_int(st, p++, excluded);
-	yl_stmt_bind_int(st, p++, team_id);
+	p = yl_contract_bind_day(st, p, today);
+	yl_stmt_bind_int(st, p++, excluded);
 	yl_stmt_bind_text(st, p++, today);
-	yl_stmt_bind_int(st, p++, excluded);
-	yl_contract_bind_day(st, p, today);
+	yl_stmt_bind_text(st, p++, today);
+	yl_stmt_bind_int(st, p, team_id);
 	err = yl_stmt_step(st, &row, c->diag);
 	*out = !err && row ? yl_stmt_int(st, 0) : 0;
 	yl_stmt_reset(st);

@@ -4,12 +4,15 @@
  * signing campaigns that work towards the policy's target).
  */
 #include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "domain/contract.h"
 #include "domain/population.h"
 #include "domain/resident.h"
 #include "domain/schedule.h"
+#include "domain/signing.h"
 #include "sim/sim_int.h"
 
 /* Visit and admission weights by age (relative; docs/simulation.md): young children and the
@@ -31,10 +34,82 @@ static double weight(const struct sim_person *p, bool inpatient)
 	       ((p->tags & YL_TAG_PREGNANT) ? 4 : 1) * (1 + chronic / 2);
 }
 
-static enum yl_err load_resident(struct sim *s, int64_t id, struct sim_person *out)
+/* Days from 1970-01-01 to 1900-01-01: the sampling index keeps birth days after the latter
+ * in 16 bits (to 2079). */
+#define BIRTH_BASE (-25567)
+
+enum yl_err sim_people_index(struct sim *s)
+{
+	struct sim_world *w = &s->w;
+	struct yl_resident_filter f = {0};
+	struct yl_resident *r;
+	size_t n = (size_t)w->max_resident_id + 1;
+	bool more = true;
+	int got;
+	enum yl_err err;
+
+	w->birth = calloc(n, sizeof(*w->birth));
+	w->flags = calloc(n, sizeof(*w->flags));
+	if (!w->birth || !w->flags)
+		return yl_diag_set(s->c.diag, YL_ERR_INTERNAL, NULL,
+				   "out of memory for the sampling index of %lld residents",
+				   (long long)w->max_resident_id);
+	f.limit = 1000;
+	while (more) {
+		if ((err = yl_resident_list(&s->c, &f, &r, &got, &more)))
+			return err;
+		for (int i = 0; i < got; i++) {
+			int32_t b;
+			f.after = r[i].id;
+			if (r[i].id > w->max_resident_id || !yl_date_parse(r[i].birth_date, &b) ||
+			    b < BIRTH_BASE || b - BIRTH_BASE > UINT16_MAX ||
+			    sim_township_find(w, r[i].home_area_code) < 0)
+				continue;
+			w->birth[r[i].id] = (uint16_t)(b - BIRTH_BASE);
+			w->flags[r[i].id] = (uint8_t)(SIM_KNOWN | (r[i].tags & YL_TAG_STORED_MASK));
+		}
+		yl_arena_release(s->c.arena);
+	}
+	return YL_OK;
+}
+
+/* What the index knows of resident id on day today: false when unknown (absent, or outside
+ * the region's townships); else *p gets the age band's lowest age (0, 7, 18, 45 or 65: all
+ * that weight() and the key populations look at) and the tags, derived ones too. */
+static bool indexed(const struct sim_world *w, struct sim_bands *bands, int32_t today,
+		    int64_t id, struct sim_person *p)
+{
+	static const int ages[4] = {7, 18, 45, 65};
+	int32_t b;
+	int band = 0;
+
+	if (!(w->flags[id] & SIM_KNOWN))
+		return false;
+	if (bands->day != today || !bands->set) {
+		for (int i = 0; i < 4; i++)
+			bands->at[i] = yl_signing_latest_birth(today, ages[i]);
+		bands->day = today;
+		bands->set = true;
+	}
+	b = (int32_t)w->birth[id] + BIRTH_BASE;
+	while (band < 4 && b <= bands->at[band])
+		band++;
+	memset(p, 0, sizeof(*p));
+	p->id = id;
+	p->age = band == 0 ? 0 : ages[band - 1];
+	p->tags = w->flags[id] & YL_TAG_STORED_MASK;
+	if (band == 4)
+		p->tags |= YL_TAG_ELDERLY;
+	if (band == 0 && b <= today)
+		p->tags |= YL_TAG_CHILD;
+	return true;
+}
+
+static enum yl_err load_resident(const struct yl_ctx *c, const struct sim_world *w, int64_t id,
+				 struct sim_person *out)
 {
 	struct yl_resident r;
-	enum yl_err err = yl_resident_get(&s->c, id, &r);
+	enum yl_err err = yl_resident_get(c, id, &r);
 
 	memset(out, 0, sizeof(*out));
 	if (err)
@@ -42,14 +117,14 @@ static enum yl_err load_resident(struct sim *s, int64_t id, struct sim_person *o
 	out->id = r.id;
 	out->age = r.age;
 	out->tags = r.tags;
-	out->township = sim_township_find(&s->w, r.home_area_code);
+	out->township = sim_township_find(w, r.home_area_code);
 	return YL_OK;
 }
 
-static enum yl_err load_contract(struct sim *s, struct sim_person *p)
+static enum yl_err load_contract(const struct yl_ctx *c, struct sim_person *p)
 {
-	struct yl_contract k;
-	enum yl_err err = yl_contract_current(&s->c, p->id, &k, &p->is_signed);
+	struct yl_contract_combo k;
+	enum yl_err err = yl_contract_combo_current(c, p->id, &k, &p->is_signed);
 
 	if (!err && p->is_signed) {
 		p->team_inst = k.team_institution_id;
@@ -61,31 +136,43 @@ static enum yl_err load_contract(struct sim *s, struct sim_person *p)
 
 enum yl_err sim_person_load(struct sim *s, int64_t id, struct sim_person *out)
 {
-	enum yl_err err = load_resident(s, id, out);
+	enum yl_err err = load_resident(&s->c, &s->w, id, out);
 
-	return err ? err : load_contract(s, out);
+	return err ? err : load_contract(&s->c, out);
 }
 
-enum yl_err sim_person_pick(struct sim *s, bool inpatient, struct sim_person *out)
+enum yl_err sim_pick(const struct yl_ctx *c, const struct sim_world *w, struct sim_bands *bands,
+		     struct yl_rng *rng, bool inpatient, struct sim_person *out)
 {
 	double wmax = inpatient ? IN_WMAX : OUT_WMAX;
+	int32_t today = yl_clock_today(c->clock);
+	struct sim_person q;
 	enum yl_err err;
 
+	/* The draws and their outcomes are those of reading every drawn resident (the index
+	 * holds what the weight looks at); only the accepted one is read. */
 	for (;;) {
-		int64_t id = 1 + (int64_t)yl_rng_below(&s->rng, (uint64_t)s->w.max_resident_id);
-		double u = yl_rng_unit(&s->rng);
+		int64_t id = 1 + (int64_t)yl_rng_below(rng, (uint64_t)w->max_resident_id);
+		double u = yl_rng_unit(rng);
 
-		err = load_resident(s, id, out);
+		if (!indexed(w, bands, today, id, &q) || u * wmax >= weight(&q, inpatient))
+			continue;
+		err = load_resident(c, w, id, out);
 		if (err == YL_ERR_NOT_FOUND) {
-			yl_diag_clear(s->c.diag);
+			yl_diag_clear(c->diag);
 			continue;
 		}
 		if (err)
 			return err;
 		if (out->township < 0 || u * wmax >= weight(out, inpatient))
 			continue;
-		return load_contract(s, out);
+		return load_contract(c, out);
 	}
+}
+
+enum yl_err sim_person_pick(struct sim *s, bool inpatient, struct sim_person *out)
+{
+	return sim_pick(&s->c, &s->w, &s->bands, &s->rng, inpatient, out);
 }
 
 static bool key_population(const struct sim_person *p)
@@ -181,18 +268,23 @@ static enum yl_err campaign(struct sim *s)
 		bool done;
 
 		yl_arena_release(s->c.arena); /* what the last try loaded, whichever way it ended */
-		err = load_resident(s, id, &p);
+		if (!indexed(&s->w, &s->bands, s->day, id, &p))
+			continue;
+		/* asked first (from the index), then read, then whether they already hold a
+		 * contract (the cheaper order) */
+		accept = key_population(&p) ? s->p->key_target : s->p->key_target / 3;
+		if (!yl_rng_chance(&s->rng, accept))
+			continue;
+		err = load_resident(&s->c, &s->w, id, &p);
 		if (err == YL_ERR_NOT_FOUND) {
 			yl_diag_clear(s->c.diag);
 			continue;
 		}
 		if (err)
 			return err;
-		/* asked first, then whether they already hold a contract (the cheaper order) */
-		accept = key_population(&p) ? s->p->key_target : s->p->key_target / 3;
-		if (p.township < 0 || !yl_rng_chance(&s->rng, accept))
+		if (p.township < 0)
 			continue;
-		if ((err = load_contract(s, &p)))
+		if ((err = load_contract(&s->c, &p)))
 			return err;
 		if (p.is_signed)
 			continue;

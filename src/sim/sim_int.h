@@ -71,7 +71,20 @@ struct sim_world {
 	int64_t *villages;
 	int nvillages;
 	int64_t max_resident_id, nresidents;
+	/* The sampling index (people.c): per resident id, the birth day (days after 1900-01-01)
+	 * and the stored tags with SIM_KNOWN when the resident exists and lives in a township of
+	 * the region; 3 bytes a resident, so that a draw the weight rejects reads nothing. */
+	uint16_t *birth;
+	uint8_t *flags;
 };
+/* The latest birth day of someone aged 7, 18, 45 and 65 on day `day`: each reader of the
+ * sampling index keeps its own. */
+struct sim_bands {
+	bool set;
+	int32_t day;
+	int32_t at[4];
+};
+#define SIM_KNOWN 0x80u
 
 /* A resident as the model sees them on the day. */
 struct sim_person {
@@ -116,6 +129,7 @@ struct sim {
 	int32_t sessions_through; /* sessions exist through this day */
 	double acc_visits, acc_admissions;
 	int64_t signed_now; /* residents with a contract in force, for the campaigns */
+	struct sim_bands bands;
 };
 
 /* Sets the clock to local (Asia/Shanghai) minute `minute` of day. */
@@ -148,7 +162,13 @@ enum yl_err sim_events_count(struct sim *s, int64_t *n);
 /* Picks a resident with probability proportional to the visit (inpatient false) or admission
  * weight of their age and conditions, and loads them. */
 enum yl_err sim_person_pick(struct sim *s, bool inpatient, struct sim_person *out);
+/* The same draw for any reader: its context, bands and random stream over a read-only
+ * world. */
+enum yl_err sim_pick(const struct yl_ctx *c, const struct sim_world *w, struct sim_bands *bands,
+		     struct yl_rng *rng, bool inpatient, struct sim_person *out);
 enum yl_err sim_person_load(struct sim *s, int64_t id, struct sim_person *out);
+/* Fills the sampling index of s->w from the registry (max_resident_id must be known). */
+enum yl_err sim_people_index(struct sim *s);
 enum yl_err sim_contracting(struct sim *s);
 
 /* care.c */

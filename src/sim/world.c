@@ -338,7 +338,8 @@ enum yl_err sim_world_load(struct sim *s)
 
 	memset(&s->w, 0, sizeof(s->w));
 	if ((err = load_institutions(s)) || (err = load_departments(s)) ||
-	    (err = load_teams_and_groups(s)) || (err = load_people(s)))
+	    (err = load_teams_and_groups(s)) || (err = load_people(s)) ||
+	    (err = sim_people_index(s)))
 		return err;
 	if (s->w.ntownships == 0 || s->w.max_resident_id == 0)
 		return yl_diag_set(s->c.diag, YL_ERR_NOT_FOUND, "db",
@@ -353,6 +354,8 @@ void sim_world_free(struct sim_world *w)
 	free(w->cities);
 	free(w->townships);
 	free(w->villages);
+	free(w->birth);
+	free(w->flags);
 	memset(w, 0, sizeof(*w));
 }
 

@@ -562,6 +562,45 @@ static const char *const v7_signing_stock[] = {
 	NULL,
 };
 
+/* A team's held places, kept by the schema itself so that no writer can let them drift:
+ * team_held.contracts counts the team's contract rows whose stored status is active or
+ * scheduled (triggers on every team insert, contract insert, status or team change, and
+ * delete). yl_team_load derives the load of the day from it with small corrections (rows
+ * past their end not yet settled, active rows not yet started, early renewals counted
+ * twice, the excluded holder) instead of counting the team's ~1,500 index entries at every
+ * signing and renewal. contracts_team_start finds the active rows not yet started. Written
+ * to be re-run (DROP ... IF EXISTS). */
+static const char *const v8_team_held[] = {
+	"DROP TRIGGER IF EXISTS team_held_team;",
+	"DROP TRIGGER IF EXISTS team_held_insert;",
+	"DROP TRIGGER IF EXISTS team_held_update;",
+	"DROP TRIGGER IF EXISTS team_held_delete;",
+	"DROP TABLE IF EXISTS team_held;",
+	"CREATE TABLE team_held ("
+	" team_id INTEGER PRIMARY KEY REFERENCES teams(id),"
+	" contracts BIGINT NOT NULL DEFAULT 0 CHECK (contracts >= 0));",
+	"INSERT INTO team_held(team_id, contracts) SELECT t.id, (SELECT count(*) FROM contracts k"
+	" WHERE k.team_id = t.id AND k.status IN ('active','scheduled')) FROM teams t;",
+	"CREATE TRIGGER team_held_team AFTER INSERT ON teams BEGIN"
+	" INSERT INTO team_held(team_id, contracts) VALUES (NEW.id, 0); END;",
+	"CREATE TRIGGER team_held_insert AFTER INSERT ON contracts"
+	" WHEN NEW.status IN ('active','scheduled') BEGIN"
+	" UPDATE team_held SET contracts = contracts + 1 WHERE team_id = NEW.team_id; END;",
+	"CREATE TRIGGER team_held_update AFTER UPDATE OF status, team_id ON contracts"
+	" WHEN (OLD.status IN ('active','scheduled')) <> (NEW.status IN ('active','scheduled'))"
+	" OR OLD.team_id <> NEW.team_id BEGIN"
+	" UPDATE team_held SET contracts = contracts - 1"
+	"  WHERE team_id = OLD.team_id AND OLD.status IN ('active','scheduled');"
+	" UPDATE team_held SET contracts = contracts + 1"
+	"  WHERE team_id = NEW.team_id AND NEW.status IN ('active','scheduled'); END;",
+	"CREATE TRIGGER team_held_delete AFTER DELETE ON contracts"
+	" WHEN OLD.status IN ('active','scheduled') BEGIN"
+	" UPDATE team_held SET contracts = contracts - 1 WHERE team_id = OLD.team_id; END;",
+	"CREATE INDEX IF NOT EXISTS contracts_team_start ON contracts(team_id, start_date)"
+	" WHERE status = 'active';",
+	NULL,
+};
+
 static const struct yl_migration migrations[] = {
 	{1, "registry, contracting, users and audit", v1_registry},
 	{2, "booking: schedules, sessions, slots, pools, bookings", v2_booking},
@@ -570,6 +609,7 @@ static const struct yl_migration migrations[] = {
 	{5, "indicator scopes: residents' county, event queries, stocks", v5_indicator_scopes},
 	{6, "contract lookup by resident covers the in-force test", v6_contract_lookup},
 	{7, "live aggregates of the signing stocks C1 and C2", v7_signing_stock},
+	{8, "teams' held places kept by triggers", v8_team_held},
 };
 
 const struct yl_migration *yl_schema_migrations(int *count)

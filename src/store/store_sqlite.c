@@ -197,14 +197,24 @@ static enum yl_err migrate(struct yl_store *s, struct yl_diag *d)
 	return yl_store_commit(s, d);
 }
 
+/* SQLite's process-wide settings, once, before its first connection: no memory statistics
+ * (with them every allocation takes a global mutex; nothing here reads them). */
+static void configure_sqlite(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 enum yl_err yl_store_open(const char *path, unsigned flags, struct yl_store **out, struct yl_diag *d)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
 	struct yl_store *s;
 	int oflags = (flags & YL_STORE_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
 	int rc, version;
 	enum yl_err err;
 
 	*out = NULL;
+	pthread_once(&once, configure_sqlite);
 	if (flags & YL_STORE_CREATE)
 		oflags |= SQLITE_OPEN_CREATE;
 	oflags |= SQLITE_OPEN_NOMUTEX; /* one connection per thread; we never share */

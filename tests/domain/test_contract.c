@@ -796,6 +796,65 @@ static void test_history_and_filters(void **state)
  * write touching the resident settles them. Runs last: it moves the clock years ahead. */
 /* The daily sweep: the stored statuses of every resident brought up to today at once, the
  * derived ones unchanged, a second sweep changing nothing. */
+/* The contract in force, full (yl_contract_current) and as its combination
+ * (yl_contract_combo_current): the same row on every day of a renewal chain, none before or
+ * after, and the same permissions. */
+static void expect_current(int64_t r, int64_t want)
+{
+	struct yl_contract k;
+	struct yl_contract_combo m;
+	bool found, found2;
+
+	assert_int_equal(yl_contract_current(&T.ctx, r, &k, &found), YL_OK);
+	assert_int_equal(yl_contract_combo_current(&T.ctx, r, &m, &found2), YL_OK);
+	assert_int_equal(found, want != 0);
+	assert_int_equal(found2, want != 0);
+	if (!want)
+		return;
+	assert_int_equal(k.id, want);
+	assert_int_equal(m.contract_id, want);
+	assert_int_equal(m.team_id, k.team_id);
+	assert_int_equal(m.team_institution_id, k.team_institution_id);
+	assert_int_equal(m.secondary_id, k.secondary_id);
+	assert_int_equal(m.tertiary_id, k.tertiary_id);
+}
+
+static void test_current(void **state)
+{
+	struct yl_contract out, k;
+	struct yl_contract_combo m;
+	int64_t r = add_resident(), other = add_resident(), first, renewal;
+	bool found;
+	(void)state;
+
+	expect_current(r, 0);
+	first = must_sign(r, team_b); /* 2026-03-15 .. 2027-03-14 */
+	expect_current(r, first);
+	assert_int_equal(yl_contract_renew(&T.ctx, first, 0, &out), YL_OK);
+	renewal = out.id;
+	assert_int_equal(out.team_institution_id, 4);
+	at("2027-03-14");
+	expect_current(r, first);
+	at("2027-03-15");
+	expect_current(r, renewal);
+	at("2028-03-15");
+	expect_current(r, 0);
+	now();
+
+	/* a resident reads only their own; a signed-out caller nothing */
+	T.actor.role = YL_ROLE_RESIDENT;
+	T.actor.resident_id = r;
+	expect_current(r, first);
+	assert_int_equal(yl_contract_current(&T.ctx, other, &k, &found), YL_ERR_FORBIDDEN);
+	assert_int_equal(yl_contract_combo_current(&T.ctx, other, &m, &found), YL_ERR_FORBIDDEN);
+	assert_string_equal(T.diag.field, "resident_id");
+	T.actor.role = YL_ROLE_NONE;
+	assert_int_equal(yl_contract_current(&T.ctx, r, &k, &found), YL_ERR_FORBIDDEN);
+	assert_int_equal(yl_contract_combo_current(&T.ctx, r, &m, &found), YL_ERR_FORBIDDEN);
+	T.actor.role = YL_ROLE_ADMIN;
+	T.actor.resident_id = 0;
+}
+
 static void test_settle_all(void **state)
 {
 	int64_t r = add_resident(), r2 = add_resident(), k, s, k2, n = -1;
@@ -937,6 +996,7 @@ int main(void)
 		cmocka_unit_test(test_scheduled_renewal),
 		cmocka_unit_test(test_history_and_filters),
 		cmocka_unit_test(test_settling),
+		cmocka_unit_test(test_current),
 		cmocka_unit_test(test_settle_all), /* last: it sweeps the other tests' rows too */
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
