@@ -136,7 +136,7 @@ void yl_slot_pools(const struct yl_slot *s, const struct yl_release_policy *p, i
 		   struct yl_pool_view *out)
 {
 	int32_t date = (int32_t)floor_div(s->starts_at + YL_SHANGHAI_OFFSET, 86400);
-	int64_t reserved_held;
+	int64_t reserved_held, left;
 
 	memset(out, 0, sizeof(*out));
 	if (!yl_local_time(date - (int32_t)p->days_ahead, p->release_time, &out->opens_at))
@@ -158,10 +158,15 @@ void yl_slot_pools(const struct yl_slot *s, const struct yl_release_policy *p, i
 	}
 	if (!out->released)
 		out->limit[YL_POOL_PUBLIC] = s->booked[YL_POOL_PUBLIC];
-	for (int i = 0; i < 3; i++)
-		out->free[i] = s->stopped || now >= s->starts_at
-				       ? 0
-				       : at_least_zero(out->limit[i] - s->booked[i]);
+	/* a pool's free places are also places of the slot: public bookings taken after the
+	 * fallback may fill places that a reserved pool's quota still names at an earlier
+	 * moment, and those are not free */
+	left = at_least_zero(s->capacity - s->booked[YL_POOL_PUBLIC] -
+			     s->booked[YL_POOL_FAMILY_DOCTOR] - s->booked[YL_POOL_REFERRAL]);
+	for (int i = 0; i < 3; i++) {
+		int64_t f = at_least_zero(out->limit[i] - s->booked[i]);
+		out->free[i] = s->stopped || now >= s->starts_at ? 0 : f < left ? f : left;
+	}
 }
 
 enum yl_err yl_slot_caller_pools(const struct yl_ctx *c, int64_t resident_id,

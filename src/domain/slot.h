@@ -67,7 +67,9 @@ struct yl_pool_view {
 
 /* Pure: the pools of s at `now`. Before the fallback, public may hold capacity minus both
  * quotas, each reserved pool its quota; after it, the reserved pools are closed at what they
- * hold and public may take everything else. Public is 0 before the release time. */
+ * hold and public may take everything else. Public is 0 before the release time. No pool
+ * offers more than the slot has left: public places taken after the fallback may fill what a
+ * reserved quota still names at an earlier moment. */
 void yl_slot_pools(const struct yl_slot *s, const struct yl_release_policy *p, int64_t now,
 		   struct yl_pool_view *out);
 

@@ -304,6 +304,47 @@ enum yl_err sim_record(struct sim *s, const char *kind, int64_t resident,
 	return YL_OK;
 }
 
+/* The memo of days found with no place (struct sim_full): a search it answers would find
+ * nothing and draw nothing, so the run is the same with or without it (checked: identical
+ * bookings over 30 days of the default county). */
+static struct sim_full *full_slot(struct sim *s, int64_t dept, int32_t date, bool fd)
+{
+	uint64_t h = ((uint64_t)dept * 0x9E3779B97F4A7C15ull) ^ ((uint64_t)date << 1) ^ fd;
+
+	for (int i = 0; i < SIM_FULL_SLOTS; i++) {
+		struct sim_full *f = &s->full[(h + (uint64_t)i) % SIM_FULL_SLOTS];
+		if (!f->dept || (f->dept == dept && f->date == date && f->fd == fd))
+			return f;
+	}
+	return NULL;
+}
+
+/* Whether a search now would find no place for this booker (a memo of an earlier search). */
+static bool known_full(struct sim *s, int64_t dept, int32_t date, bool fd)
+{
+	const struct sim_full *f = full_slot(s, dept, date, fd);
+
+	return f && f->dept && f->at >= yl_clock_now(s->c.clock);
+}
+
+static void note_full(struct sim *s, int64_t dept, int32_t date, bool fd)
+{
+	struct sim_full *f = full_slot(s, dept, date, fd);
+	int64_t now = yl_clock_now(s->c.clock);
+
+	if (!f || (!f->dept && s->nfull >= SIM_FULL_SLOTS * 3 / 4))
+		return;
+	if (!f->dept) {
+		s->nfull++;
+		f->dept = dept;
+		f->date = date;
+		f->fd = fd;
+		f->at = now;
+	} else if (now > f->at) {
+		f->at = now;
+	}
+}
+
 /* Books a place for who at dept on the first weekday from `from` (tried over three weekdays)
  * with a free place: the family-doctor pool (acting as a doctor of the resident's team) when
  * fd, else or when that is full the public pool. *booking 0 when none was free. */
@@ -325,6 +366,8 @@ static enum yl_err book(struct sim *s, const struct sim_person *who, int64_t dep
 		if (yl_iso_weekday(day) > 5)
 			continue;
 		tried++;
+		if (known_full(s, dept, day, fd))
+			continue;
 		f.department_id = dept;
 		f.date = day;
 		f.resident_id = who->id;
@@ -344,8 +387,15 @@ static enum yl_err book(struct sim *s, const struct sim_person *who, int64_t dep
 				}
 			}
 		}
-		if (pick < 0)
+		if (pick < 0) {
+			bool any = false;
+			for (int i = 0; i < n && !any; i++)
+				any = hits[i].view.free[YL_POOL_PUBLIC] > 0 ||
+				      (fd && hits[i].view.free[YL_POOL_FAMILY_DOCTOR] > 0);
+			if (!any)
+				note_full(s, dept, day, fd);
 			continue;
+		}
 		bn.slot_id = hits[pick].slot.id;
 		bn.resident_id = who->id;
 		err = yl_booking_create(&s->c, &bn, out, NULL);
@@ -488,6 +538,10 @@ static enum yl_err visit(struct sim *s)
 enum yl_err sim_visits(struct sim *s, int64_t n)
 {
 	enum yl_err err = YL_OK;
+
+	/* the memo of full days starts afresh: today's sessions and cancellations came first */
+	memset(s->full, 0, sizeof(s->full));
+	s->nfull = 0;
 
 	for (int64_t i = 0; !err && i < n; i++) {
 		err = visit(s);

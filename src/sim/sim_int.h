@@ -117,6 +117,18 @@ struct sim_event {
 	char dx[32];    /* comma-separated ICD-10 codes */
 };
 
+/* A day and department of a hospital found with no place for a kind of booker (care.c): the
+ * latest moment it was seen so. The pools only open up as time passes, so it is no place at
+ * any earlier moment of the day too, until a cancellation (the memo lives for the visits of
+ * one day, which cancel nothing). */
+struct sim_full {
+	int64_t dept; /* 0: unused */
+	int32_t date;
+	bool fd;      /* booked by the family doctor (reserved pool, then public) */
+	int64_t at;
+};
+#define SIM_FULL_SLOTS 1024
+
 struct sim {
 	struct yl_ctx c; /* the caller's, with the simulated clock and the current actor */
 	struct yl_clock clock;
@@ -130,6 +142,8 @@ struct sim {
 	double acc_visits, acc_admissions;
 	int64_t signed_now; /* residents with a contract in force, for the campaigns */
 	struct sim_bands bands;
+	struct sim_full full[SIM_FULL_SLOTS];
+	int nfull;
 };
 
 /* Sets the clock to local (Asia/Shanghai) minute `minute` of day. */

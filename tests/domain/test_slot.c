@@ -125,6 +125,36 @@ static void test_release_at_local_midnight(void **state)
 	assert_int_equal(v.opens_at, D0315 + 15 * DAY + 15 * H + 59 * 60);
 }
 
+/* Bookings are made in any order of their moments: public places taken after the fallback
+ * (a full slot) are not offered again by a reserved quota seen at an earlier moment. */
+static void test_no_pool_offers_more_than_the_slot_has(void **state)
+{
+	/* slot 2026-03-22 01:00 UTC, fallback 24 h -> 2026-03-21 01:00 UTC */
+	struct yl_slot s = slot_at(D0315 + 7 * DAY + 1 * H, 10, 3, 2);
+	struct yl_release_policy p;
+	struct yl_pool_view v;
+	(void)state;
+
+	yl_release_policy_default(&p, 1);
+	s.booked[YL_POOL_FAMILY_DOCTOR] = 1;
+	s.booked[YL_POOL_PUBLIC] = 8; /* taken after the fallback: 10 - 1 - 0 */
+	yl_slot_pools(&s, &p, D0315 + 6 * DAY + 1 * H, &v);
+	assert_true(v.fallen_back);
+	assert_int_equal(v.free[YL_POOL_PUBLIC], 1);
+	assert_int_equal(v.free[YL_POOL_FAMILY_DOCTOR], 0);
+	/* an hour before the fallback the quotas still hold 2 and 2, but one place is left */
+	yl_slot_pools(&s, &p, D0315 + 6 * DAY, &v);
+	assert_false(v.fallen_back);
+	assert_int_equal(v.limit[YL_POOL_FAMILY_DOCTOR], 3);
+	assert_int_equal(v.free[YL_POOL_FAMILY_DOCTOR], 1);
+	assert_int_equal(v.free[YL_POOL_REFERRAL], 1);
+	assert_int_equal(v.free[YL_POOL_PUBLIC], 0);
+	s.booked[YL_POOL_PUBLIC] = 9;
+	yl_slot_pools(&s, &p, D0315 + 6 * DAY, &v);
+	assert_int_equal(v.free[YL_POOL_FAMILY_DOCTOR], 0);
+	assert_int_equal(v.free[YL_POOL_REFERRAL], 0);
+}
+
 static void test_fallback(void **state)
 {
 	/* slot 2026-03-22 01:00 UTC, fallback 24 h -> 2026-03-21 01:00 UTC */
@@ -240,6 +270,7 @@ int main(void)
 		cmocka_unit_test(test_release_uses_the_local_date),
 		cmocka_unit_test(test_release_at_local_midnight),
 		cmocka_unit_test(test_fallback),
+		cmocka_unit_test(test_no_pool_offers_more_than_the_slot_has),
 		cmocka_unit_test(test_stopped_and_past),
 		cmocka_unit_test(test_policy_validation),
 	};
