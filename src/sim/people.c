@@ -38,6 +38,42 @@ static double weight(const struct sim_person *p, bool inpatient)
  * in 16 bits (to 2079). */
 #define BIRTH_BASE (-25567)
 
+/* Notes that resident id (ids ascending) lives in township t. */
+static enum yl_err add_run(struct sim *s, int64_t id, int t)
+{
+	struct sim_world *w = &s->w;
+
+	if (w->nruns > 0 && w->runs[w->nruns - 1].township == t)
+		return YL_OK;
+	if (w->nruns == w->capruns) {
+		int cap = w->capruns ? w->capruns * 2 : 256;
+		struct sim_run *a = realloc(w->runs, sizeof(*a) * (size_t)cap);
+		if (!a)
+			return yl_diag_set(s->c.diag, YL_ERR_NOMEM, NULL, "out of memory");
+		w->runs = a;
+		w->capruns = cap;
+	}
+	w->runs[w->nruns].first_id = id;
+	w->runs[w->nruns].township = t;
+	w->nruns++;
+	return YL_OK;
+}
+
+/* The township of an indexed resident: the run that holds id. */
+static int township_of(const struct sim_world *w, int64_t id)
+{
+	int lo = 0, hi = w->nruns - 1;
+
+	while (lo < hi) {
+		int mid = lo + (hi - lo + 1) / 2;
+		if (w->runs[mid].first_id <= id)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	return w->runs[lo].township;
+}
+
 enum yl_err sim_people_index(struct sim *s)
 {
 	struct sim_world *w = &s->w;
@@ -60,11 +96,13 @@ enum yl_err sim_people_index(struct sim *s)
 			return err;
 		for (int i = 0; i < got; i++) {
 			int32_t b;
+			int t = sim_township_find(w, r[i].home_area_code);
 			f.after = r[i].id;
 			if (r[i].id > w->max_resident_id || !yl_date_parse(r[i].birth_date, &b) ||
-			    b < BIRTH_BASE || b - BIRTH_BASE > UINT16_MAX ||
-			    sim_township_find(w, r[i].home_area_code) < 0)
+			    b < BIRTH_BASE || b - BIRTH_BASE > UINT16_MAX || t < 0)
 				continue;
+			if ((err = add_run(s, r[i].id, t)))
+				return err;
 			w->birth[r[i].id] = (uint16_t)(b - BIRTH_BASE);
 			w->flags[r[i].id] = (uint8_t)(SIM_KNOWN | (r[i].tags & YL_TAG_STORED_MASK));
 		}
@@ -103,6 +141,20 @@ static bool indexed(const struct sim_world *w, struct sim_bands *bands, int32_t 
 	if (band == 0 && b <= today)
 		p->tags |= YL_TAG_CHILD;
 	return true;
+}
+
+/* An indexed resident as the registry gives them on day today (yl_resident_get's age and
+ * tags). */
+static void resident_of(const struct sim_world *w, int64_t id, int32_t today,
+			struct sim_person *out)
+{
+	int32_t b = (int32_t)w->birth[id] + BIRTH_BASE;
+
+	memset(out, 0, sizeof(*out));
+	out->id = id;
+	out->age = yl_age_on(b, today);
+	out->tags = (w->flags[id] & YL_TAG_STORED_MASK) | yl_tag_derived(b, today);
+	out->township = township_of(w, id);
 }
 
 static enum yl_err load_resident(const struct yl_ctx *c, const struct sim_world *w, int64_t id,
@@ -147,24 +199,18 @@ enum yl_err sim_pick(const struct yl_ctx *c, const struct sim_world *w, struct s
 	double wmax = inpatient ? IN_WMAX : OUT_WMAX;
 	int32_t today = yl_clock_today(c->clock);
 	struct sim_person q;
-	enum yl_err err;
 
-	/* The draws and their outcomes are those of reading every drawn resident (the index
-	 * holds what the weight looks at); only the accepted one is read. */
+	/* The draws and their outcomes are those of reading every drawn resident: the index
+	 * holds what the registry says of them (residents are not registered or edited during a
+	 * run); only the accepted one's contract is read. */
 	for (;;) {
 		int64_t id = 1 + (int64_t)yl_rng_below(rng, (uint64_t)w->max_resident_id);
 		double u = yl_rng_unit(rng);
 
 		if (!indexed(w, bands, today, id, &q) || u * wmax >= weight(&q, inpatient))
 			continue;
-		err = load_resident(c, w, id, out);
-		if (err == YL_ERR_NOT_FOUND) {
-			yl_diag_clear(c->diag);
-			continue;
-		}
-		if (err)
-			return err;
-		if (out->township < 0 || u * wmax >= weight(out, inpatient))
+		resident_of(w, id, today, out);
+		if (u * wmax >= weight(out, inpatient))
 			continue;
 		return load_contract(c, out);
 	}
@@ -270,20 +316,11 @@ static enum yl_err campaign(struct sim *s)
 		yl_arena_release(s->c.arena); /* what the last try loaded, whichever way it ended */
 		if (!indexed(&s->w, &s->bands, s->day, id, &p))
 			continue;
-		/* asked first (from the index), then read, then whether they already hold a
-		 * contract (the cheaper order) */
+		/* asked first (from the index), then whether they already hold a contract */
 		accept = key_population(&p) ? s->p->key_target : s->p->key_target / 3;
 		if (!yl_rng_chance(&s->rng, accept))
 			continue;
-		err = load_resident(&s->c, &s->w, id, &p);
-		if (err == YL_ERR_NOT_FOUND) {
-			yl_diag_clear(s->c.diag);
-			continue;
-		}
-		if (err)
-			return err;
-		if (p.township < 0)
-			continue;
+		resident_of(&s->w, id, s->day, &p);
 		if ((err = load_contract(&s->c, &p)))
 			return err;
 		if (p.is_signed)

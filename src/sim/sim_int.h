@@ -73,9 +73,18 @@ struct sim_world {
 	int64_t max_resident_id, nresidents;
 	/* The sampling index (people.c): per resident id, the birth day (days after 1900-01-01)
 	 * and the stored tags with SIM_KNOWN when the resident exists and lives in a township of
-	 * the region; 3 bytes a resident, so that a draw the weight rejects reads nothing. */
+	 * the region; 3 bytes a resident, so that a draw reads only the accepted resident's
+	 * contract. */
 	uint16_t *birth;
 	uint8_t *flags;
+	/* and each resident's township, as runs of consecutive ids with the same township (the
+	 * generator registers residents township by township: a few hundred runs) */
+	struct sim_run *runs;
+	int nruns, capruns;
+};
+struct sim_run {
+	int64_t first_id;
+	int township;
 };
 /* The latest birth day of someone aged 7, 18, 45 and 65 on day `day`: each reader of the
  * sampling index keeps its own. */

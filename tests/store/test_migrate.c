@@ -137,6 +137,66 @@ static void test_constraints_and_rollback(void **state)
 	ylt_db_close(&t);
 }
 
+/* Migration 9 writes the hottest CHECKs as OR chains: the stored text says so, the checks
+ * still refuse what they refused, and a database whose text still has the IN lists gets them
+ * rewritten when it is opened for init. */
+static const char *const OR_CHECKS[][2] = {
+	{"residents", "insurance"}, {"contracts", "status"},  {"bookings", "pool"},
+	{"bookings", "status"},     {"referrals", "direction"}, {"referrals", "status"},
+	{"encounters", "kind"},
+};
+
+static void expect_or_checks(struct ylt_db *t)
+{
+	char q[256];
+
+	for (size_t i = 0; i < sizeof(OR_CHECKS) / sizeof(OR_CHECKS[0]); i++) {
+		snprintf(q, sizeof(q), "sqlite_master WHERE name = '%s' AND sql LIKE '%%CHECK (%s = %%'"
+			 " AND sql NOT LIKE '%%CHECK (%s IN (%%'", OR_CHECKS[i][0], OR_CHECKS[i][1],
+			 OR_CHECKS[i][1]);
+		if (ylt_count(t, q) != 1)
+			fail_msg("%s.%s: not an OR chain", OR_CHECKS[i][0], OR_CHECKS[i][1]);
+	}
+}
+
+static void test_checks_as_or_chains(void **state)
+{
+	struct ylt_db t;
+	struct yl_store *s2;
+	struct yl_diag d;
+	(void)state;
+	ylt_db_open(&t);
+	ylt_seed_registry(&t);
+	expect_or_checks(&t);
+	assert_int_equal(yl_store_exec(t.store, "INSERT INTO residents(id_number, name, sex,"
+				       " birth_date, home_area_code, insurance, tags, created_at) VALUES"
+				       " ('44010619800101001X', 'r', 'male', '1980-01-01', '440106001',"
+				       " 'gold', 0, 0)", &d),
+			 YL_ERR_INVALID);
+	assert_non_null(strstr(d.message, "insurance = 'employee'"));
+	assert_int_equal(yl_store_exec(t.store, "INSERT INTO encounters(kind, resident_id,"
+				       " institution_id, visit_date, created_at) VALUES ('visit', 1, 1,"
+				       " '2026-03-15', 0)", &d),
+			 YL_ERR_INVALID);
+	/* back to an IN list (as migration 1 wrote it), migration 9 forgotten: init rewrites it */
+	assert_int_equal(yl_store_exec(t.store, "PRAGMA writable_schema = ON;"
+				       " UPDATE sqlite_master SET sql = replace(sql, 'CHECK (kind ="
+				       " ''outpatient'' OR kind = ''emergency'' OR kind = ''inpatient'')',"
+				       " 'CHECK (kind IN (''outpatient'',''emergency'',''inpatient''))')"
+				       " WHERE name = 'encounters'; PRAGMA writable_schema = RESET;"
+				       " DELETE FROM schema_migrations WHERE version = 9", &d), YL_OK);
+	assert_int_equal(ylt_count(&t, "sqlite_master WHERE name = 'encounters'"
+				   " AND sql LIKE '%CHECK (kind IN (%'"), 1);
+	yl_store_close(t.store);
+	t.store = NULL;
+	assert_int_equal(yl_store_open(t.path, YL_STORE_CREATE, &s2, &d), YL_OK);
+	t.store = s2;
+	assert_int_equal(yl_store_schema_version(s2), yl_store_schema_latest());
+	expect_or_checks(&t);
+	assert_int_equal(yl_store_exec(t.store, "PRAGMA integrity_check", &d), YL_OK);
+	ylt_db_close(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -146,6 +206,7 @@ int main(void)
 		cmocka_unit_test(test_upgrade_from_version_1),
 		cmocka_unit_test(test_upgrade_from_version_4),
 		cmocka_unit_test(test_constraints_and_rollback),
+		cmocka_unit_test(test_checks_as_or_chains),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

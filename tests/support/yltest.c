@@ -63,7 +63,7 @@ void ylt_rollback(struct ylt_db *t)
 
 int64_t ylt_count(struct ylt_db *t, const char *table)
 {
-	char sql[128];
+	char sql[512];
 	struct yl_stmt *st;
 	bool row;
 	int64_t n;
