@@ -241,15 +241,19 @@ static enum yl_err check_booking(const struct yl_ctx *c, const struct yl_encount
 }
 
 /* The lookups: every id given must exist and fit the institution and resident. */
-static enum yl_err check_refs(const struct yl_ctx *c, const struct yl_encounter *in)
+/* Whether the resident and institution exist and who owns the department (-1: absent), in
+ * one read: the measures' facts when live aggregates are kept (they carry the same), else
+ * three counts. */
+static enum yl_err read_refs(const struct yl_ctx *c, const struct yl_encounter *in,
+			     struct yl_measure_facts *f)
 {
-	int64_t owner = 0;
 	struct yl_stmt *st;
-	bool found, row;
+	bool row;
 	enum yl_err err;
 
-	/* resident, institution and department in one read (one statement per encounter
-	 * instead of three): -1 marks an absent row */
+	if (!c->no_live_measures)
+		return yl_measure_encounter_facts(c, in, f);
+	memset(f, 0, sizeof(*f));
 	err = yl_store_prepare(c->store, "SELECT (SELECT count(*) FROM residents WHERE id = ?),"
 					 " (SELECT count(*) FROM institutions WHERE id = ?),"
 					 " coalesce((SELECT institution_id FROM departments WHERE id = ?),"
@@ -261,19 +265,32 @@ static enum yl_err check_refs(const struct yl_ctx *c, const struct yl_encounter 
 	yl_stmt_bind_int(st, 3, in->department_id);
 	err = yl_stmt_step(st, &row, c->diag);
 	if (!err && row) {
-		bool resident = yl_stmt_int(st, 0) > 0, institution = yl_stmt_int(st, 1) > 0;
-		owner = yl_stmt_int(st, 2);
-		yl_stmt_reset(st);
-		if (!resident)
-			return yl_diag_set(c->diag, YL_ERR_NOT_FOUND, "resident_id",
-					   "no resident with id %" PRId64, in->resident_id);
-		if (!institution)
-			return yl_diag_set(c->diag, YL_ERR_NOT_FOUND, "institution_id",
-					   "no institution with id %" PRId64, in->institution_id);
-	} else {
-		yl_stmt_reset(st);
-		return err ? err : yl_diag_set(c->diag, YL_ERR_INTERNAL, NULL, "no row");
+		f->resident = yl_stmt_int(st, 0) > 0;
+		f->institution = yl_stmt_int(st, 1) > 0;
+		f->department_owner = yl_stmt_int(st, 2);
 	}
+	yl_stmt_reset(st);
+	if (!err && !row)
+		err = yl_diag_set(c->diag, YL_ERR_INTERNAL, NULL, "no row");
+	return err;
+}
+
+static enum yl_err check_refs(const struct yl_ctx *c, const struct yl_encounter *in,
+			      struct yl_measure_facts *f)
+{
+	int64_t owner;
+	bool found;
+	enum yl_err err;
+
+	if ((err = read_refs(c, in, f)))
+		return err;
+	owner = f->department_owner;
+	if (!f->resident)
+		return yl_diag_set(c->diag, YL_ERR_NOT_FOUND, "resident_id",
+				   "no resident with id %" PRId64, in->resident_id);
+	if (!f->institution)
+		return yl_diag_set(c->diag, YL_ERR_NOT_FOUND, "institution_id",
+				   "no institution with id %" PRId64, in->institution_id);
 	if (in->department_id) {
 		if (owner < 0)
 			return yl_diag_set(c->diag, YL_ERR_NOT_FOUND, "department_id",
@@ -407,13 +424,15 @@ static const char **copy_codes(const struct yl_ctx *c, const char *const *codes,
 enum yl_err yl_encounter_create(const struct yl_ctx *c, const struct yl_encounter *in,
 				struct yl_encounter *out)
 {
+	struct yl_measure_facts facts;
 	int64_t now = yl_clock_now(c->clock), id = 0;
 	enum yl_err err;
 
 	if ((err = check_fields(c, in)) ||
 	    (err = yl_require_institution_staff(c, in->institution_id)) ||
-	    (err = check_refs(c, in)) || (err = insert_row(c, in, now, &id)) ||
-	    (err = write_links(c, in, id, now)) || (err = yl_measure_encounter(c, in)))
+	    (err = check_refs(c, in, &facts)) || (err = insert_row(c, in, now, &id)) ||
+	    (err = write_links(c, in, id, now)) ||
+	    (!c->no_live_measures && (err = yl_measure_encounter(c, in, &facts))))
 		return err;
 	if (out) {
 		*out = *in;

@@ -195,63 +195,64 @@ struct delta {
 	int64_t delta;
 };
 
-struct facts {
-	bool primary;  /* the institution is 基层 */
-	bool signed_;  /* a contract covers the visit date */
-	bool combo;    /* ... and the institution is in its 1+1+1 combination */
-	char county[YL_MEASURE_COUNTY_LEN];
-};
-
-static enum yl_err encounter_facts(const struct yl_ctx *c, const struct yl_encounter *e,
-				   struct facts *f)
+enum yl_err yl_measure_encounter_facts(const struct yl_ctx *c, const struct yl_encounter *e,
+				       struct yl_measure_facts *f)
 {
 	struct yl_stmt *st;
 	enum yl_err err;
 	bool row;
 
+	memset(f, 0, sizeof(*f));
+	/* one row whatever exists: the left joins say which reference is missing */
 	err = yl_store_prepare(c->store,
-			       "SELECT " PRIMARY_LEVEL("i") ", substr(r.home_area_code, 1, 6),"
+			       "SELECT r.id IS NOT NULL, i.id IS NOT NULL,"
+			       " coalesce((SELECT d.institution_id FROM departments d WHERE d.id = ?),"
+			       " -1), coalesce(" PRIMARY_LEVEL("i") ", 0),"
+			       " coalesce(substr(r.home_area_code, 1, 6), ''),"
 			       " EXISTS (SELECT 1 FROM contracts k WHERE k.resident_id = r.id AND "
 			       COVERS_LIVE("?") "),"
 			       " EXISTS (SELECT 1 FROM contracts k JOIN teams t ON t.id = k.team_id"
 			       " WHERE k.resident_id = r.id AND " COVERS_LIVE("?") " AND"
 			       " (t.institution_id = i.id OR k.secondary_id = i.id OR"
 			       " k.tertiary_id = i.id))"
-			       " FROM residents r, institutions i WHERE r.id = ? AND i.id = ?",
+			       " FROM (SELECT 1) LEFT JOIN residents r ON r.id = ?"
+			       " LEFT JOIN institutions i ON i.id = ?",
 			       &st, c->diag);
 	if (err)
 		return err;
+	yl_stmt_bind_int(st, 1, e->department_id);
 	for (int k = 0; k < 2; k++) {
 		for (int j = 1; j <= 3; j++)
-			yl_stmt_bind_text(st, 4 * k + j, e->visit_date);
-		yl_stmt_bind_int(st, 4 * k + 4, yl_clock_now(c->clock));
+			yl_stmt_bind_text(st, 1 + 4 * k + j, e->visit_date);
+		yl_stmt_bind_int(st, 1 + 4 * k + 4, yl_clock_now(c->clock));
 	}
-	yl_stmt_bind_int(st, 9, e->resident_id);
-	yl_stmt_bind_int(st, 10, e->institution_id);
+	yl_stmt_bind_int(st, 10, e->resident_id);
+	yl_stmt_bind_int(st, 11, e->institution_id);
 	err = yl_stmt_step(st, &row, c->diag);
 	if (!err && row) {
-		f->primary = yl_stmt_int(st, 0) != 0;
-		snprintf(f->county, sizeof(f->county), "%s", yl_stmt_text(st, 1));
-		f->signed_ = yl_stmt_int(st, 2) != 0;
-		f->combo = yl_stmt_int(st, 3) != 0;
+		f->resident = yl_stmt_int(st, 0) != 0;
+		f->institution = yl_stmt_int(st, 1) != 0;
+		f->department_owner = yl_stmt_int(st, 2);
+		f->primary = yl_stmt_int(st, 3) != 0;
+		snprintf(f->county, sizeof(f->county), "%s", yl_stmt_text(st, 4));
+		f->signed_ = yl_stmt_int(st, 5) != 0;
+		f->combo = yl_stmt_int(st, 6) != 0;
 	}
 	yl_stmt_reset(st);
 	if (!err && !row)
-		err = yl_diag_set(c->diag, YL_ERR_INTERNAL, NULL,
-				  "encounter of an unknown resident or institution");
+		err = yl_diag_set(c->diag, YL_ERR_INTERNAL, NULL, "no row for an encounter's facts");
 	return err;
 }
 
-enum yl_err yl_measure_encounter(const struct yl_ctx *c, const struct yl_encounter *e)
+enum yl_err yl_measure_encounter(const struct yl_ctx *c, const struct yl_encounter *e,
+				 const struct yl_measure_facts *fp)
 {
 	const struct yl_encounter_costs *k = &e->costs;
 	int64_t total = k->drugs + k->consumables + k->exams + k->treatment + k->bed + k->other;
 	bool opem = strcmp(e->kind, "inpatient") != 0, ip = !opem;
-	struct facts f = {0};
+	const struct yl_measure_facts f = *fp;
 	enum yl_err err;
 
-	if ((err = encounter_facts(c, e, &f)))
-		return err;
 	const struct delta add[] = {
 		{"opem_visits", opem},
 		{"opem_visits_primary", opem && f.primary},

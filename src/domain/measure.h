@@ -55,10 +55,25 @@ void yl_measure_buf_free(struct yl_measure_buf *b);
  * are the store's. Does nothing when c->measures is NULL. */
 enum yl_err yl_measure_flush(const struct yl_ctx *c);
 
-/* Adds the measures of encounter e (just inserted, every field checked) in the caller's
- * transaction: one lookup of the institution's level, the resident's county and contract
- * coverage, then one yl_measure_add per non-zero measure. */
-enum yl_err yl_measure_encounter(const struct yl_ctx *c, const struct yl_encounter *e);
+/* What an encounter's measures depend on, with its references, in one read (the encounter
+ * module checks the references with it, so a write with live aggregates reads them once). */
+struct yl_measure_facts {
+	bool resident;            /* e->resident_id exists */
+	bool institution;         /* e->institution_id exists */
+	int64_t department_owner; /* the institution of e->department_id; -1 when absent */
+	bool primary;             /* the institution is 基层 (primary or village) */
+	bool signed_;             /* a contract covers the visit date, at this moment */
+	bool combo;               /* ... and the institution is in its 1+1+1 combination */
+	char county[YL_MEASURE_COUNTY_LEN];
+};
+/* Reads f for encounter e (not yet inserted, or just inserted: contracts are what count). */
+enum yl_err yl_measure_encounter_facts(const struct yl_ctx *c, const struct yl_encounter *e,
+				       struct yl_measure_facts *f);
+/* Adds the measures of encounter e (just inserted, every field checked, f read for it by
+ * yl_measure_encounter_facts in the same transaction) in the caller's transaction: one
+ * yl_measure_add per non-zero measure. */
+enum yl_err yl_measure_encounter(const struct yl_ctx *c, const struct yl_encounter *e,
+				 const struct yl_measure_facts *f);
 
 /* Adds the request measures of referral id (just inserted). */
 enum yl_err yl_measure_referral_requested(const struct yl_ctx *c, int64_t id);
