@@ -74,6 +74,31 @@ static int township_of(const struct sim_world *w, int64_t id)
 	return w->runs[lo].township;
 }
 
+/* Sets SIM_HELD for every resident with a contract row, whatever its status. */
+static enum yl_err mark_held(struct sim *s)
+{
+	struct sim_world *w = &s->w;
+	struct yl_contract_filter f = {0};
+	struct yl_contract *k;
+	bool more = true;
+	int n;
+	enum yl_err err;
+
+	f.expiring_within = -1;
+	f.limit = 1000;
+	while (more) {
+		if ((err = yl_contract_list(&s->c, &f, &k, &n, &more)))
+			return err;
+		for (int i = 0; i < n; i++) {
+			f.after = k[i].id;
+			if (k[i].resident_id > 0 && k[i].resident_id <= w->max_resident_id)
+				w->flags[k[i].resident_id] |= SIM_HELD;
+		}
+		yl_arena_release(s->c.arena);
+	}
+	return YL_OK;
+}
+
 enum yl_err sim_people_index(struct sim *s)
 {
 	struct sim_world *w = &s->w;
@@ -108,7 +133,7 @@ enum yl_err sim_people_index(struct sim *s)
 		}
 		yl_arena_release(s->c.arena);
 	}
-	return YL_OK;
+	return mark_held(s);
 }
 
 /* What the index knows of resident id on day today: false when unknown (absent, or outside
@@ -173,10 +198,16 @@ static enum yl_err load_resident(const struct yl_ctx *c, const struct sim_world 
 	return YL_OK;
 }
 
-static enum yl_err load_contract(const struct yl_ctx *c, struct sim_person *p)
+static enum yl_err load_contract(const struct yl_ctx *c, const struct sim_world *w,
+				 struct sim_person *p)
 {
 	struct yl_contract_combo k;
-	enum yl_err err = yl_contract_combo_current(c, p->id, &k, &p->is_signed);
+	enum yl_err err;
+
+	p->is_signed = false;
+	if (p->id <= w->max_resident_id && !(w->flags[p->id] & SIM_HELD))
+		return YL_OK;
+	err = yl_contract_combo_current(c, p->id, &k, &p->is_signed);
 
 	if (!err && p->is_signed) {
 		p->team_inst = k.team_institution_id;
@@ -190,7 +221,7 @@ enum yl_err sim_person_load(struct sim *s, int64_t id, struct sim_person *out)
 {
 	enum yl_err err = load_resident(&s->c, &s->w, id, out);
 
-	return err ? err : load_contract(&s->c, out);
+	return err ? err : load_contract(&s->c, &s->w, out);
 }
 
 enum yl_err sim_pick(const struct yl_ctx *c, const struct sim_world *w, struct sim_bands *bands,
@@ -212,7 +243,7 @@ enum yl_err sim_pick(const struct yl_ctx *c, const struct sim_world *w, struct s
 		resident_of(w, id, today, out);
 		if (u * wmax >= weight(out, inpatient))
 			continue;
-		return load_contract(c, out);
+		return load_contract(c, w, out);
 	}
 }
 
@@ -321,13 +352,14 @@ static enum yl_err campaign(struct sim *s)
 		if (!yl_rng_chance(&s->rng, accept))
 			continue;
 		resident_of(&s->w, id, s->day, &p);
-		if ((err = load_contract(&s->c, &p)))
+		if ((err = load_contract(&s->c, &s->w, &p)))
 			return err;
 		if (p.is_signed)
 			continue;
 		if ((err = sign(s, &p, &done)))
 			return err;
 		if (done) {
+			s->w.flags[p.id] |= SIM_HELD;
 			s->st->signed_new++;
 			s->signed_now++;
 			want--;

@@ -94,6 +94,10 @@ struct sim_bands {
 	int32_t at[4];
 };
 #define SIM_KNOWN 0x80u
+/* The resident holds or has held a contract: without it none is in force, and a draw need
+ * not read one (only the simulator writes contracts during a run; it sets the bit when it
+ * signs). */
+#define SIM_HELD 0x40u
 
 /* A resident as the model sees them on the day. */
 struct sim_person {
