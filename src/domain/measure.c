@@ -209,34 +209,33 @@ enum yl_err yl_measure_encounter_facts(const struct yl_ctx *c, const struct yl_e
 			       " coalesce((SELECT d.institution_id FROM departments d WHERE d.id = ?),"
 			       " -1), coalesce(" PRIMARY_LEVEL("i") ", 0),"
 			       " coalesce(substr(r.home_area_code, 1, 6), ''),"
-			       " EXISTS (SELECT 1 FROM contracts k WHERE k.resident_id = r.id AND "
-			       COVERS_LIVE("?") "),"
-			       " EXISTS (SELECT 1 FROM contracts k JOIN teams t ON t.id = k.team_id"
-			       " WHERE k.resident_id = r.id AND " COVERS_LIVE("?") " AND"
-			       " (t.institution_id = i.id OR k.secondary_id = i.id OR"
-			       " k.tertiary_id = i.id))"
+			       /* one pass over the resident's contracts: NULL none covers the
+				* visit, 1 one does, 2 one does and names this institution */
+			       " (SELECT max(1 + (t.institution_id = i.id OR k.secondary_id = i.id"
+			       " OR k.tertiary_id = i.id)) FROM contracts k JOIN teams t"
+			       " ON t.id = k.team_id WHERE k.resident_id = r.id AND "
+			       COVERS_LIVE("?") ")"
 			       " FROM (SELECT 1) LEFT JOIN residents r ON r.id = ?"
 			       " LEFT JOIN institutions i ON i.id = ?",
 			       &st, c->diag);
 	if (err)
 		return err;
 	yl_stmt_bind_int(st, 1, e->department_id);
-	for (int k = 0; k < 2; k++) {
-		for (int j = 1; j <= 3; j++)
-			yl_stmt_bind_text(st, 1 + 4 * k + j, e->visit_date);
-		yl_stmt_bind_int(st, 1 + 4 * k + 4, yl_clock_now(c->clock));
-	}
-	yl_stmt_bind_int(st, 10, e->resident_id);
-	yl_stmt_bind_int(st, 11, e->institution_id);
+	for (int j = 2; j <= 4; j++)
+		yl_stmt_bind_text(st, j, e->visit_date);
+	yl_stmt_bind_int(st, 5, yl_clock_now(c->clock));
+	yl_stmt_bind_int(st, 6, e->resident_id);
+	yl_stmt_bind_int(st, 7, e->institution_id);
 	err = yl_stmt_step(st, &row, c->diag);
 	if (!err && row) {
+		int64_t cover = yl_stmt_null(st, 5) ? 0 : yl_stmt_int(st, 5);
 		f->resident = yl_stmt_int(st, 0) != 0;
 		f->institution = yl_stmt_int(st, 1) != 0;
 		f->department_owner = yl_stmt_int(st, 2);
 		f->primary = yl_stmt_int(st, 3) != 0;
 		snprintf(f->county, sizeof(f->county), "%s", yl_stmt_text(st, 4));
-		f->signed_ = yl_stmt_int(st, 5) != 0;
-		f->combo = yl_stmt_int(st, 6) != 0;
+		f->signed_ = cover >= 1;
+		f->combo = cover >= 2;
 	}
 	yl_stmt_reset(st);
 	if (!err && !row)
