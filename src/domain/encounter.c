@@ -240,7 +240,6 @@ static enum yl_err check_booking(const struct yl_ctx *c, const struct yl_encount
 	return YL_OK;
 }
 
-/* The lookups: every id given must exist and fit the institution and resident. */
 /* Whether the resident and institution exist and who owns the department (-1: absent), in
  * one read: the measures' facts when live aggregates are kept (they carry the same), else
  * three counts. */
@@ -275,6 +274,7 @@ static enum yl_err read_refs(const struct yl_ctx *c, const struct yl_encounter *
 	return err;
 }
 
+/* The lookups: every id given must exist and fit the institution and resident. */
 static enum yl_err check_refs(const struct yl_ctx *c, const struct yl_encounter *in,
 			      struct yl_measure_facts *f)
 {

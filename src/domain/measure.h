@@ -66,7 +66,8 @@ struct yl_measure_facts {
 	bool combo;               /* ... and the institution is in its 1+1+1 combination */
 	char county[YL_MEASURE_COUNTY_LEN];
 };
-/* Reads f for encounter e (not yet inserted, or just inserted: contracts are what count). */
+/* Reads f for encounter e (not yet inserted, or just inserted: contracts are what count).
+ * Missing references are reported in f, not as errors; errors are the store's. */
 enum yl_err yl_measure_encounter_facts(const struct yl_ctx *c, const struct yl_encounter *e,
 				       struct yl_measure_facts *f);
 /* Adds the measures of encounter e (just inserted, every field checked, f read for it by

@@ -31,11 +31,9 @@ static void read_row(const struct yl_ctx *c, struct yl_stmt *st, void *item)
 /* A team's load is the number of residents it covers or has promised to cover: those with a
  * contract of the team in force today, or a scheduled one (a renewal not yet begun holds its
  * place). A resident renewed early with the same team has two such rows but is one place, so
- * a scheduled row counts only when its resident has no row of the team in force. Written as
- * two counts rather than count(DISTINCT ...): both are range scans of the covering index
- * contracts_team, which keeps signing O(team size) without a sort (14 s instead of 37 s for
- * the 300,000-resident demo). exclude_id's holder is left out: the contract being renewed or
- * changed frees the place its successor takes. */
+ * a scheduled row counts only when its resident has no row of the team in force. exclude_id's
+ * holder is left out: the contract being renewed or changed frees the place its successor
+ * takes. Read from the counter team_held, not by counting the team's rows (below). */
 enum yl_err yl_team_load(const struct yl_ctx *c, int64_t team_id, int64_t exclude_id,
 			 int64_t *out)
 {

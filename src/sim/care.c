@@ -305,8 +305,12 @@ enum yl_err sim_record(struct sim *s, const char *kind, int64_t resident,
 }
 
 /* The memo of days found with no place (struct sim_full): a search it answers would find
- * nothing and draw nothing, so the run is the same with or without it (checked: identical
- * bookings over 30 days of the default county). */
+ * nothing and draw nothing, so the run is the same with or without it (checked once by hand:
+ * identical bookings over 30 days of the default county). Sound because, the bookings held
+ * fixed, no place a booker may take at a moment is gone at a later one: public places only
+ * open up, reserved ones fall back to public (a family doctor may book both), and no pool
+ * offers more than the slot has left (yl_slot_pools). The one exception, reserved places
+ * falling back before the public pool opens, is never memoised (book()). */
 static struct sim_full *full_slot(struct sim *s, int64_t dept, int32_t date, bool fd)
 {
 	uint64_t h = ((uint64_t)dept * 0x9E3779B97F4A7C15ull) ^ ((uint64_t)date << 1) ^ fd;
@@ -388,10 +392,13 @@ static enum yl_err book(struct sim *s, const struct sim_person *who, int64_t dep
 			}
 		}
 		if (pick < 0) {
+			/* a slot whose reserved places fell back before its public pool opened
+			 * had places earlier today that it has not now: no memo then */
 			bool any = false;
 			for (int i = 0; i < n && !any; i++)
 				any = hits[i].view.free[YL_POOL_PUBLIC] > 0 ||
-				      (fd && hits[i].view.free[YL_POOL_FAMILY_DOCTOR] > 0);
+				      (fd && hits[i].view.free[YL_POOL_FAMILY_DOCTOR] > 0) ||
+				      (hits[i].view.fallen_back && !hits[i].view.released);
 			if (!any)
 				note_full(s, dept, day, fd);
 			continue;

@@ -1,7 +1,7 @@
 /* people.c - residents as the simulator meets them: who falls ill today (sampled by id with
- * a weight for age and chronic conditions, so nothing per resident is held in memory), what
- * contract they hold, and the contracting year (renewals of contracts ending today, and
- * signing campaigns that work towards the policy's target).
+ * a weight for age and chronic conditions, from the sampling index: 5 bytes a resident),
+ * what contract they hold, and the contracting year (renewals
+ * of contracts ending today, and signing campaigns that work towards the policy's target).
  */
 #include <math.h>
 #include <stdint.h>
@@ -37,42 +37,6 @@ static double weight(const struct sim_person *p, bool inpatient)
 /* Days from 1970-01-01 to 1900-01-01: the sampling index keeps birth days after the latter
  * in 16 bits (to 2079). */
 #define BIRTH_BASE (-25567)
-
-/* Notes that resident id (ids ascending) lives in township t. */
-static enum yl_err add_run(struct sim *s, int64_t id, int t)
-{
-	struct sim_world *w = &s->w;
-
-	if (w->nruns > 0 && w->runs[w->nruns - 1].township == t)
-		return YL_OK;
-	if (w->nruns == w->capruns) {
-		int cap = w->capruns ? w->capruns * 2 : 256;
-		struct sim_run *a = realloc(w->runs, sizeof(*a) * (size_t)cap);
-		if (!a)
-			return yl_diag_set(s->c.diag, YL_ERR_NOMEM, NULL, "out of memory");
-		w->runs = a;
-		w->capruns = cap;
-	}
-	w->runs[w->nruns].first_id = id;
-	w->runs[w->nruns].township = t;
-	w->nruns++;
-	return YL_OK;
-}
-
-/* The township of an indexed resident: the run that holds id. */
-static int township_of(const struct sim_world *w, int64_t id)
-{
-	int lo = 0, hi = w->nruns - 1;
-
-	while (lo < hi) {
-		int mid = lo + (hi - lo + 1) / 2;
-		if (w->runs[mid].first_id <= id)
-			lo = mid;
-		else
-			hi = mid - 1;
-	}
-	return w->runs[lo].township;
-}
 
 /* Sets SIM_HELD for every resident with a contract row, whatever its status. */
 static enum yl_err mark_held(struct sim *s)
@@ -111,8 +75,13 @@ enum yl_err sim_people_index(struct sim *s)
 
 	w->birth = calloc(n, sizeof(*w->birth));
 	w->flags = calloc(n, sizeof(*w->flags));
-	if (!w->birth || !w->flags)
-		return yl_diag_set(s->c.diag, YL_ERR_INTERNAL, NULL,
+	w->township = calloc(n, sizeof(*w->township));
+	if (w->ntownships > UINT16_MAX)
+		return yl_diag_set(s->c.diag, YL_ERR_INVALID, "db",
+				   "%d townships: the sampling index holds at most %d",
+				   w->ntownships, UINT16_MAX);
+	if (!w->birth || !w->flags || !w->township)
+		return yl_diag_set(s->c.diag, YL_ERR_NOMEM, NULL,
 				   "out of memory for the sampling index of %lld residents",
 				   (long long)w->max_resident_id);
 	f.limit = 1000;
@@ -122,14 +91,15 @@ enum yl_err sim_people_index(struct sim *s)
 		for (int i = 0; i < got; i++) {
 			int32_t b;
 			int t = sim_township_find(w, r[i].home_area_code);
+			bool fits;
 			f.after = r[i].id;
-			if (r[i].id > w->max_resident_id || !yl_date_parse(r[i].birth_date, &b) ||
-			    b < BIRTH_BASE || b - BIRTH_BASE > UINT16_MAX || t < 0)
+			if (r[i].id > w->max_resident_id || !yl_date_parse(r[i].birth_date, &b) || t < 0)
 				continue;
-			if ((err = add_run(s, r[i].id, t)))
-				return err;
-			w->birth[r[i].id] = (uint16_t)(b - BIRTH_BASE);
-			w->flags[r[i].id] = (uint8_t)(SIM_KNOWN | (r[i].tags & YL_TAG_STORED_MASK));
+			w->township[r[i].id] = (uint16_t)t;
+			fits = b >= BIRTH_BASE && b - BIRTH_BASE <= UINT16_MAX;
+			w->birth[r[i].id] = fits ? (uint16_t)(b - BIRTH_BASE) : 0;
+			w->flags[r[i].id] = (uint8_t)(SIM_KNOWN | (fits ? 0 : SIM_READ) |
+						      (r[i].tags & YL_TAG_STORED_MASK));
 		}
 		yl_arena_release(s->c.arena);
 	}
@@ -179,7 +149,17 @@ static void resident_of(const struct sim_world *w, int64_t id, int32_t today,
 	out->id = id;
 	out->age = yl_age_on(b, today);
 	out->tags = (w->flags[id] & YL_TAG_STORED_MASK) | yl_tag_derived(b, today);
-	out->township = township_of(w, id);
+	out->township = w->township[id];
+}
+
+bool sim_person_indexed(const struct sim_world *w, int64_t id, int32_t today,
+			struct sim_person *out)
+{
+	if (id < 1 || id > w->max_resident_id || !(w->flags[id] & SIM_KNOWN) ||
+	    (w->flags[id] & SIM_READ))
+		return false;
+	resident_of(w, id, today, out);
+	return true;
 }
 
 static enum yl_err load_resident(const struct yl_ctx *c, const struct sim_world *w, int64_t id,
@@ -196,6 +176,31 @@ static enum yl_err load_resident(const struct yl_ctx *c, const struct sim_world 
 	out->tags = r.tags;
 	out->township = sim_township_find(w, r.home_area_code);
 	return YL_OK;
+}
+
+/* Resident id as a draw first sees them: from the index (the age band's lowest age: all the
+ * weight looks at) or, for one whose birth day it cannot hold, from the registry. *known
+ * false when neither knows them in a township of the region. */
+static enum yl_err draw_one(const struct yl_ctx *c, const struct sim_world *w,
+			    struct sim_bands *bands, int32_t today, int64_t id, struct sim_person *q,
+			    bool *known)
+{
+	enum yl_err err;
+
+	*known = false;
+	if (!(w->flags[id] & SIM_KNOWN))
+		return YL_OK;
+	if (!(w->flags[id] & SIM_READ)) {
+		*known = indexed(w, bands, today, id, q);
+		return YL_OK;
+	}
+	err = load_resident(c, w, id, q);
+	if (err == YL_ERR_NOT_FOUND) {
+		yl_diag_clear(c->diag);
+		return YL_OK;
+	}
+	*known = !err && q->township >= 0;
+	return err;
 }
 
 static enum yl_err load_contract(const struct yl_ctx *c, const struct sim_world *w,
@@ -230,6 +235,8 @@ enum yl_err sim_pick(const struct yl_ctx *c, const struct sim_world *w, struct s
 	double wmax = inpatient ? IN_WMAX : OUT_WMAX;
 	int32_t today = yl_clock_today(c->clock);
 	struct sim_person q;
+	enum yl_err err;
+	bool known;
 
 	/* The draws and their outcomes are those of reading every drawn resident: the index
 	 * holds what the registry says of them (residents are not registered or edited during a
@@ -238,11 +245,14 @@ enum yl_err sim_pick(const struct yl_ctx *c, const struct sim_world *w, struct s
 		int64_t id = 1 + (int64_t)yl_rng_below(rng, (uint64_t)w->max_resident_id);
 		double u = yl_rng_unit(rng);
 
-		if (!indexed(w, bands, today, id, &q) || u * wmax >= weight(&q, inpatient))
+		if ((err = draw_one(c, w, bands, today, id, &q, &known)))
+			return err;
+		if (!known || u * wmax >= weight(&q, inpatient))
 			continue;
-		resident_of(w, id, today, out);
-		if (u * wmax >= weight(out, inpatient))
-			continue;
+		if (w->flags[id] & SIM_READ)
+			*out = q;
+		else
+			resident_of(w, id, today, out);
 		return load_contract(c, w, out);
 	}
 }
@@ -344,14 +354,19 @@ static enum yl_err campaign(struct sim *s)
 		double accept;
 		bool done;
 
+		bool known;
+
 		yl_arena_release(s->c.arena); /* what the last try loaded, whichever way it ended */
-		if (!indexed(&s->w, &s->bands, s->day, id, &p))
+		if ((err = draw_one(&s->c, &s->w, &s->bands, s->day, id, &p, &known)))
+			return err;
+		if (!known)
 			continue;
-		/* asked first (from the index), then whether they already hold a contract */
+		/* asked first, then whether they already hold a contract */
 		accept = key_population(&p) ? s->p->key_target : s->p->key_target / 3;
 		if (!yl_rng_chance(&s->rng, accept))
 			continue;
-		resident_of(&s->w, id, s->day, &p);
+		if (!(s->w.flags[id] & SIM_READ))
+			resident_of(&s->w, id, s->day, &p);
 		if ((err = load_contract(&s->c, &s->w, &p)))
 			return err;
 		if (p.is_signed)

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "base/clock.h"
+#include "domain/population.h"
 #include "sim/rng.h"
 #include "sim/sim.h"
 
@@ -71,20 +72,13 @@ struct sim_world {
 	int64_t *villages;
 	int nvillages;
 	int64_t max_resident_id, nresidents;
-	/* The sampling index (people.c): per resident id, the birth day (days after 1900-01-01)
-	 * and the stored tags with SIM_KNOWN when the resident exists and lives in a township of
-	 * the region; 3 bytes a resident, so that a draw reads only the accepted resident's
-	 * contract. */
+	/* The sampling index (people.c): per resident id, the birth day (days after 1900-01-01),
+	 * the stored tags with SIM_KNOWN when the resident exists and lives in a township of the
+	 * region (and the bits below), and the township; 5 bytes a resident, so that a draw
+	 * reads only the accepted resident's contract. */
 	uint16_t *birth;
 	uint8_t *flags;
-	/* and each resident's township, as runs of consecutive ids with the same township (the
-	 * generator registers residents township by township: a few hundred runs) */
-	struct sim_run *runs;
-	int nruns, capruns;
-};
-struct sim_run {
-	int64_t first_id;
-	int township;
+	uint16_t *township; /* index into townships */
 };
 /* The latest birth day of someone aged 7, 18, 45 and 65 on day `day`: each reader of the
  * sampling index keeps its own. */
@@ -98,6 +92,11 @@ struct sim_bands {
  * not read one (only the simulator writes contracts during a run; it sets the bit when it
  * signs). */
 #define SIM_HELD 0x40u
+/* The resident's birth day does not fit the index (before 1900 or after 2079): a draw reads
+ * them from the registry. */
+#define SIM_READ 0x20u
+_Static_assert((YL_TAG_STORED_MASK & (SIM_KNOWN | SIM_HELD | SIM_READ)) == 0,
+	       "the index's bits and the stored tags share a byte");
 
 /* A resident as the model sees them on the day. */
 struct sim_person {
@@ -131,9 +130,9 @@ struct sim_event {
 };
 
 /* A day and department of a hospital found with no place for a kind of booker (care.c): the
- * latest moment it was seen so. The pools only open up as time passes, so it is no place at
- * any earlier moment of the day too, until a cancellation (the memo lives for the visits of
- * one day, which cancel nothing). */
+ * latest moment it was seen so. No place then means no place at any earlier moment of the
+ * day too (care.c says why), until a cancellation: the memo lives for the visits of one day,
+ * which cancel nothing. */
 struct sim_full {
 	int64_t dept; /* 0: unused */
 	int32_t date;
@@ -189,13 +188,18 @@ enum yl_err sim_events_count(struct sim *s, int64_t *n);
 /* Picks a resident with probability proportional to the visit (inpatient false) or admission
  * weight of their age and conditions, and loads them. */
 enum yl_err sim_person_pick(struct sim *s, bool inpatient, struct sim_person *out);
-/* The same draw for any reader: its context, bands and random stream over a read-only
- * world. */
+/* The same draw with the caller's context, bands and random stream (single-threaded: the
+ * campaign writes the index's contract bits). */
 enum yl_err sim_pick(const struct yl_ctx *c, const struct sim_world *w, struct sim_bands *bands,
 		     struct yl_rng *rng, bool inpatient, struct sim_person *out);
 enum yl_err sim_person_load(struct sim *s, int64_t id, struct sim_person *out);
 /* Fills the sampling index of s->w from the registry (max_resident_id must be known). */
 enum yl_err sim_people_index(struct sim *s);
+/* What the sampling index says of resident id on day today (id, age, tags, township; not the
+ * contract): false when the index does not know them. For the tests that hold it to the
+ * registry. */
+bool sim_person_indexed(const struct sim_world *w, int64_t id, int32_t today,
+			struct sim_person *out);
 enum yl_err sim_contracting(struct sim *s);
 
 /* care.c */

@@ -356,7 +356,7 @@ void sim_world_free(struct sim_world *w)
 	free(w->villages);
 	free(w->birth);
 	free(w->flags);
-	free(w->runs);
+	free(w->township);
 	memset(w, 0, sizeof(*w));
 }
 

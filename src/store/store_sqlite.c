@@ -198,7 +198,9 @@ static enum yl_err migrate(struct yl_store *s, struct yl_diag *d)
 }
 
 /* SQLite's process-wide settings, once, before its first connection: no memory statistics
- * (with them every allocation takes a global mutex; nothing here reads them). */
+ * (with them every allocation takes a global mutex; nothing here reads them). A program that
+ * used SQLite before its first yl_store_open gets SQLITE_MISUSE here and keeps them: slower,
+ * not wrong. */
 static void configure_sqlite(void)
 {
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
