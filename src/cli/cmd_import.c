@@ -351,6 +351,13 @@ static int import_file(const char *db, struct import *im)
 		if (!err)
 			err = yl_measure_rebuild(&c, NULL);
 		im->rebuild_secs = yl_monotonic() - t0;
+		if (err) {
+			char why[sizeof(d.message)];
+			snprintf(why, sizeof(why), "%s", d.message);
+			yl_diag_set(&d, err, d.field[0] ? d.field : NULL,
+				    "%s: %s (rebuilding the live aggregates after the last row;"
+				    " nothing was imported)", im->path, why);
+		}
 	}
 	if (!err) {
 		snprintf(detail, sizeof(detail), "%ld rows from %.250s", im->rows, im->path);
