@@ -63,6 +63,24 @@ void *yl_arena_alloc(struct yl_arena *a, size_t n)
 	return p;
 }
 
+void *yl_arena_grow(struct yl_arena *a, void *items, size_t item_size, int n, int want, int *cap)
+{
+	int size = *cap * 2;
+	void *bigger;
+
+	if (want <= *cap)
+		return items;
+	if (size < want)
+		size = want;
+	if (size < 16)
+		size = 16;
+	bigger = yl_arena_alloc(a, item_size * (size_t)size);
+	if (n)
+		memcpy(bigger, items, item_size * (size_t)n);
+	*cap = size;
+	return bigger;
+}
+
 char *yl_arena_strndup(struct yl_arena *a, const char *s, size_t n)
 {
 	char *p = yl_arena_alloc(a, n + 1);

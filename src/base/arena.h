@@ -24,6 +24,10 @@ void yl_arena_init(struct yl_arena *a);
 void yl_arena_release(struct yl_arena *a);
 /* Returns n zeroed bytes aligned for any type; arena-owned. Never NULL. */
 void *yl_arena_alloc(struct yl_arena *a, size_t n);
+/* Room for `want` items in an arena array of n items of item_size bytes: items itself when
+ * *cap already holds want, else a copy in a larger block (at least twice *cap, at least 16
+ * items) with *cap updated. The arena cannot realloc: the old block stays until released. */
+void *yl_arena_grow(struct yl_arena *a, void *items, size_t item_size, int n, int want, int *cap);
 /* Copies s (NULL gives NULL) into the arena. */
 char *yl_arena_strdup(struct yl_arena *a, const char *s);
 /* Copies n bytes of s and a NUL. */

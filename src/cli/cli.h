@@ -89,7 +89,13 @@ struct yl_sim_region_result;
 struct yl_sim_policy;
 struct yl_sim_stats;
 struct yl_report;
-struct yl_opt;
+/* The region options of sim generate, sim compare and demo (read by yl_cli_sim_region_opts). */
+#define YL_CLI_REGION_OPTS                                                                   \
+	{"--residents", true, NULL, "residents (default 300000)"},                           \
+	{"--counties", true, NULL, "counties, of one city or more (default 1)"},             \
+	{"--townships", true, NULL, "township centres per county (default 20)"},             \
+	{"--villages", true, NULL, "village clinics per township (default 10)"},             \
+	{"--seed", true, NULL, "random seed (default 1): same seed, same region and run"}
 /* The policy of a sim command: the defaults, then --config FILE (may be NULL), then every
  * --set key=value of argv in order; false after printing the error. */
 bool yl_cli_sim_policy(int argc, char **argv, const char *config, struct yl_sim_policy *p,
@@ -105,6 +111,9 @@ int yl_cli_sim_generate(const char *db, const struct yl_sim_region_opts *o, int3
 int yl_cli_sim_run(const char *db, const struct yl_sim_policy *p, int days, FILE *progress,
 		   struct yl_sim_stats *st);
 void yl_cli_sim_print_stats(FILE *f, const struct yl_sim_stats *st, double secs);
+/* "region written to DB in S s: ..." with r's counts. */
+void yl_cli_sim_print_region(FILE *f, const char *db, const struct yl_sim_region_result *r,
+			     double secs);
 /* Builds the report of db over the simulated months, as of the last simulated day, into an
  * arena the caller releases (the report lives there). */
 int yl_cli_sim_report(const char *db, struct yl_arena *arena, struct yl_report *out);

@@ -82,11 +82,7 @@ int yl_cmd_demo(int argc, char **argv)
 {
 	struct yl_opt opts[] = {
 		{"--db", true, NULL, "database file to create (required; replaced if it exists)"},
-		{"--residents", true, NULL, "number of residents (default 300000)"},
-		{"--counties", true, NULL, "counties (default 1)"},
-		{"--townships", true, NULL, "township centres per county (default 20)"},
-		{"--villages", true, NULL, "village clinics per township (default 10)"},
-		{"--seed", true, NULL, "random seed (default 1): same seed, same county and year"},
+		YL_CLI_REGION_OPTS,
 		{"--days", true, NULL, "days to simulate, ending yesterday (default 365)"},
 		{"--config", true, NULL, "policy file (see `yilian sim policy`)"},
 		{"--set", true, NULL, "policy override key=value (repeatable)"},
@@ -131,12 +127,7 @@ int yl_cmd_demo(int argc, char **argv)
 	if ((rc = yl_cli_sim_generate(db, &o, yl_clock_today(NULL) - (int32_t)days, &r)))
 		return rc;
 	t1 = yl_monotonic();
-	printf("region written to %s in %.1f s: %lld areas, %lld institutions, %lld consortia,"
-	       " %lld departments, %lld practitioners, %lld teams, %lld residents,"
-	       " %lld contracts (%lld in force)\n",
-	       db, t1 - t0, (long long)r.areas, (long long)r.institutions, (long long)r.consortia,
-	       (long long)r.departments, (long long)r.practitioners, (long long)r.teams,
-	       (long long)r.residents, (long long)r.contracts, (long long)r.active_contracts);
+	yl_cli_sim_print_region(stdout, db, &r, t1 - t0);
 	if ((rc = yl_cli_sim_run(db, &policy, (int)days, stderr, &st)))
 		return rc;
 	yl_cli_sim_print_stats(stdout, &st, yl_monotonic() - t1);

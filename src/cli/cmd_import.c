@@ -352,9 +352,10 @@ static int import_file(const char *db, struct import *im)
 			err = yl_measure_rebuild(&c, NULL);
 		im->rebuild_secs = yl_monotonic() - t0;
 		if (err) {
-			char why[sizeof(d.message)];
+			char why[sizeof(d.message)], field[sizeof(d.field)];
 			snprintf(why, sizeof(why), "%s", d.message);
-			yl_diag_set(&d, err, d.field[0] ? d.field : NULL,
+			snprintf(field, sizeof(field), "%s", d.field);
+			yl_diag_set(&d, err, field[0] ? field : NULL,
 				    "%s: %s (rebuilding the live aggregates after the last row;"
 				    " nothing was imported)", im->path, why);
 		}

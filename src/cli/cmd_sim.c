@@ -111,6 +111,17 @@ int yl_cli_sim_run(const char *db, const struct yl_sim_policy *p, int days, FILE
 	return yl_cli_session_close(&s, err, "sim run");
 }
 
+void yl_cli_sim_print_region(FILE *f, const char *db, const struct yl_sim_region_result *r,
+			     double secs)
+{
+	fprintf(f, "region written to %s in %.1f s: %lld areas, %lld institutions, %lld consortia,"
+		   " %lld departments, %lld practitioners, %lld teams, %lld residents, %lld"
+		   " contracts (%lld in force)\n",
+		db, secs, (long long)r->areas, (long long)r->institutions, (long long)r->consortia,
+		(long long)r->departments, (long long)r->practitioners, (long long)r->teams,
+		(long long)r->residents, (long long)r->contracts, (long long)r->active_contracts);
+}
+
 void yl_cli_sim_print_stats(FILE *f, const struct yl_sim_stats *st, double secs)
 {
 	fprintf(f, "simulated %lld days in %.1f s\n", (long long)st->days, secs);
@@ -165,11 +176,7 @@ static bool start_day(const struct yl_opt *opts, int32_t *out, const char *cmd)
 }
 
 #define REGION_OPTS                                                                          \
-	{"--residents", true, NULL, "residents (default 300000)"},                           \
-	{"--counties", true, NULL, "counties, of one city or more (default 1)"},             \
-	{"--townships", true, NULL, "township centres per county (default 20)"},             \
-	{"--villages", true, NULL, "village clinics per township (default 10)"},             \
-	{"--seed", true, NULL, "random seed (default 1): same seed, same region and run"},  \
+	YL_CLI_REGION_OPTS,                                                                  \
 	{"--start", true, NULL, "first simulated day YYYY-MM-DD (default: a year ago)"}
 
 static int generate(int argc, char **argv)
@@ -205,13 +212,7 @@ static int generate(int argc, char **argv)
 	o.progress = stderr;
 	if ((rc = yl_cli_sim_generate(yl_cli_opt(opts, "--db"), &o, start, &r)))
 		return rc;
-	printf("region written to %s in %.1f s: %lld areas, %lld institutions, %lld consortia,"
-	       " %lld departments, %lld practitioners, %lld teams, %lld residents, %lld contracts"
-	       " (%lld in force)\n",
-	       yl_cli_opt(opts, "--db"), yl_monotonic() - t0, (long long)r.areas,
-	       (long long)r.institutions, (long long)r.consortia, (long long)r.departments,
-	       (long long)r.practitioners, (long long)r.teams, (long long)r.residents,
-	       (long long)r.contracts, (long long)r.active_contracts);
+	yl_cli_sim_print_region(stdout, yl_cli_opt(opts, "--db"), &r, yl_monotonic() - t0);
 	return 0;
 }
 

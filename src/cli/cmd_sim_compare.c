@@ -46,11 +46,7 @@ int yl_cmd_sim_compare(int argc, char **argv)
 {
 	struct yl_opt opts[] = {
 		{"--dir", true, NULL, "directory for the two databases (default /tmp)"},
-		{"--residents", true, NULL, "residents (default 300000)"},
-		{"--counties", true, NULL, "counties (default 1)"},
-		{"--townships", true, NULL, "township centres per county (default 20)"},
-		{"--villages", true, NULL, "village clinics per township (default 10)"},
-		{"--seed", true, NULL, "random seed (default 1), the same for both runs"},
+		YL_CLI_REGION_OPTS,
 		{"--days", true, NULL, "days to simulate (default 365)"},
 		{"--set", true, NULL, "override applied to both policies, key=value (repeatable)"},
 		{NULL, false, NULL, NULL},

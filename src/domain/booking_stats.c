@@ -35,14 +35,7 @@ static void ranges_add(const struct yl_ctx *c, struct ranges *r, int64_t inst, i
 {
 	if (lo > hi)
 		return;
-	if (r->n == r->cap) {
-		int cap = r->cap ? r->cap * 2 : 16;
-		struct range *bigger = yl_arena_alloc(c->arena, sizeof(*bigger) * (size_t)cap);
-		if (r->n)
-			memcpy(bigger, r->items, sizeof(*bigger) * (size_t)r->n);
-		r->items = bigger;
-		r->cap = cap;
-	}
+	r->items = yl_arena_grow(c->arena, r->items, sizeof(*r->items), r->n, r->n + 1, &r->cap);
 	r->items[r->n++] = (struct range){inst, lo, hi};
 }
 

@@ -30,20 +30,6 @@ static void today_str(const struct yl_ctx *c, char out[YL_DATE_LEN])
 	yl_date_format(yl_clock_today(c->clock), out);
 }
 
-/* Grows an arena array of int64_t (the arena cannot realloc, so copy into a larger block). */
-static int64_t *grow_ids(struct yl_arena *a, int64_t *ids, int n, int *cap)
-{
-	int64_t *bigger;
-
-	if (n < *cap)
-		return ids;
-	*cap = *cap ? *cap * 2 : 8;
-	bigger = yl_arena_alloc(a, sizeof(*bigger) * (size_t)*cap);
-	if (n)
-		memcpy(bigger, ids, sizeof(*ids) * (size_t)n);
-	return bigger;
-}
-
 /* The current members of consortium id, in institution id order. */
 static enum yl_err current_ids(const struct yl_ctx *c, int64_t id, const int64_t **out, int *n)
 {
@@ -65,7 +51,7 @@ static enum yl_err current_ids(const struct yl_ctx *c, int64_t id, const int64_t
 	yl_stmt_bind_int(st, 1, id);
 	yl_stmt_bind_text(st, 2, today);
 	while (!(err = yl_stmt_step(st, &row, c->diag)) && row) {
-		ids = grow_ids(c->arena, ids, *n, &cap);
+		ids = yl_arena_grow(c->arena, ids, sizeof(*ids), *n, *n + 1, &cap);
 		ids[(*n)++] = yl_stmt_int(st, 0);
 	}
 	yl_stmt_reset(st);
@@ -437,14 +423,7 @@ enum yl_err yl_consortium_members(const struct yl_ctx *c, int64_t consortium_id,
 	yl_stmt_bind_text(st, 3, today);
 	while (!(err = yl_stmt_step(st, &row, c->diag)) && row) {
 		struct yl_consortium_member *m;
-		if (*n == cap) {
-			struct yl_consortium_member *bigger;
-			cap = cap ? cap * 2 : 16;
-			bigger = yl_arena_alloc(c->arena, sizeof(*bigger) * (size_t)cap);
-			if (*n)
-				memcpy(bigger, list, sizeof(*list) * (size_t)*n);
-			list = bigger;
-		}
+		list = yl_arena_grow(c->arena, list, sizeof(*list), *n, *n + 1, &cap);
 		m = &list[(*n)++];
 		m->consortium_id = consortium_id;
 		m->institution_id = yl_stmt_int(st, 0);

@@ -268,14 +268,7 @@ static enum yl_err consortium_members(const struct yl_ctx *c, int64_t id, int lo
 			a = prev_hi + 1;
 		if (a > b)
 			continue;
-		if (n == cap) {
-			struct member *bigger;
-			cap = cap ? cap * 2 : 16;
-			bigger = yl_arena_alloc(c->arena, sizeof(*bigger) * (size_t)cap);
-			if (n)
-				memcpy(bigger, m, sizeof(*bigger) * (size_t)n);
-			m = bigger;
-		}
+		m = yl_arena_grow(c->arena, m, sizeof(*m), n, n + 1, &cap);
 		m[n++] = (struct member){inst, a, b};
 		prev_inst = inst;
 		prev_hi = b;
@@ -406,14 +399,7 @@ static enum yl_err arrivals(const struct yl_ctx *c, int64_t inst, const char *ar
 			continue; /* no history row: nothing to measure */
 		req = yl_stmt_int(st, 0);
 		at = yl_stmt_int(st, 1);
-		if (d->n == d->cap) {
-			int32_t *bigger;
-			d->cap = d->cap ? d->cap * 2 : 64;
-			bigger = yl_arena_alloc(c->arena, sizeof(*bigger) * (size_t)d->cap);
-			if (d->n)
-				memcpy(bigger, d->v, sizeof(*bigger) * (size_t)d->n);
-			d->v = bigger;
-		}
+		d->v = yl_arena_grow(c->arena, d->v, sizeof(*d->v), d->n, d->n + 1, &d->cap);
 		d->v[d->n++] = (int32_t)((at + YL_SHANGHAI_OFFSET) / 86400 -
 					 (req + YL_SHANGHAI_OFFSET) / 86400);
 	}

@@ -59,14 +59,7 @@ static enum yl_err load_sites(const struct yl_ctx *c, struct yl_practitioner *o)
 		return err;
 	yl_stmt_bind_int(st, 1, o->id);
 	while (!(err = yl_stmt_step(st, &row, c->diag)) && row) {
-		if (o->n_sites == cap) {
-			int64_t *bigger;
-			cap = cap ? cap * 2 : 4;
-			bigger = yl_arena_alloc(c->arena, sizeof(*bigger) * (size_t)cap);
-			if (o->n_sites)
-				memcpy(bigger, ids, sizeof(*ids) * (size_t)o->n_sites);
-			ids = bigger;
-		}
+		ids = yl_arena_grow(c->arena, ids, sizeof(*ids), o->n_sites, o->n_sites + 1, &cap);
 		ids[o->n_sites++] = yl_stmt_int(st, 0);
 	}
 	yl_stmt_reset(st);

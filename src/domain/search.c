@@ -38,15 +38,7 @@ static enum yl_err inst_lookup(const struct yl_ctx *c, struct inst_cache *k, int
 			*out = &k->items[i];
 			return YL_OK;
 		}
-	if (k->n == k->cap) {
-		int cap = k->cap ? k->cap * 2 : 16;
-		struct inst_info *a = yl_arena_alloc(c->arena, sizeof(*a) * (size_t)cap);
-
-		if (k->n)
-			memcpy(a, k->items, sizeof(*a) * (size_t)k->n);
-		k->items = a;
-		k->cap = cap;
-	}
+	k->items = yl_arena_grow(c->arena, k->items, sizeof(*k->items), k->n, k->n + 1, &k->cap);
 	e = &k->items[k->n];
 	e->institution_id = inst;
 	if ((err = yl_release_policy_get(c, inst, &e->policy)) ||

@@ -70,16 +70,6 @@ static void build_sql(struct yl_buf *sql, const unsigned *tags, int ntags)
 			 " GROUP BY r.home_area_code");
 }
 
-static void range_of(const char *code, char lo[10], char hi[10])
-{
-	size_t len;
-
-	yl_area_prefix(code, lo);
-	len = strlen(lo);
-	memcpy(hi, lo, len + 1);
-	hi[len - 1]++; /* digits only: '9' + 1 is ':', still above every digit */
-}
-
 static void init_groups(const struct yl_ctx *c, struct yl_signing *s, const unsigned *tags,
 			int ntags)
 {
@@ -124,7 +114,7 @@ static enum yl_err count_areas(const struct yl_ctx *c, struct yl_signing *out)
 	int32_t today = yl_clock_today(c->clock);
 
 	tags = yl_tag_all(&ntags);
-	range_of(out->area_code, lo, hi);
+	yl_area_range(out->area_code, lo, hi);
 	yl_date_format(yl_signing_latest_birth(today, 65), elderly);
 	yl_date_format(yl_signing_latest_birth(today, 7), child);
 	yl_date_format(today, out->on);
@@ -221,6 +211,19 @@ enum yl_err yl_signing_rates(const struct yl_ctx *c, const char *area_code, bool
 #define COVERS_DAY                                                                        \
 	"k.start_date <= ? AND k.end_date >= ? AND (k.ended_on IS NULL OR k.ended_on > ?)"
 
+enum yl_err yl_signing_area_check(const struct yl_ctx *c, const char *area_code)
+{
+	enum yl_err err;
+
+	if ((err = yl_require_staff_reader(c)))
+		return err;
+	if (!area_code || !*area_code)
+		return yl_diag_set(c->diag, YL_ERR_MISSING, "area_code", "area_code is required");
+	if ((err = yl_area_get(c, area_code, NULL)))
+		return yl_diag_set(c->diag, err, "area_code", "no area with code '%.20s'", area_code);
+	return YL_OK;
+}
+
 enum yl_err yl_signing_count_on(const struct yl_ctx *c, const char *area_code, int32_t on,
 				struct yl_signing_counts *out)
 {
@@ -230,13 +233,9 @@ enum yl_err yl_signing_count_on(const struct yl_ctx *c, const char *area_code, i
 	bool row;
 
 	memset(out, 0, sizeof(*out));
-	if ((err = yl_require_staff_reader(c)))
+	if ((err = yl_signing_area_check(c, area_code)))
 		return err;
-	if (!area_code || !*area_code)
-		return yl_diag_set(c->diag, YL_ERR_MISSING, "area_code", "area_code is required");
-	if ((err = yl_area_get(c, area_code, NULL)))
-		return yl_diag_set(c->diag, err, "area_code", "no area with code '%.20s'", area_code);
-	range_of(area_code, lo, hi);
+	yl_area_range(area_code, lo, hi);
 	yl_date_format(on, day);
 	/* A correlated EXISTS, evaluated once per row because it is selected once: two rows of
 	 * a resident covering the same day (a backdated contract) still count one person. */

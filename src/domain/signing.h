@@ -55,6 +55,10 @@ struct yl_signing_counts {
  * that old on `on` exactly when born on or before the result. */
 int32_t yl_signing_latest_birth(int32_t on, int age);
 
+/* The checks every count of an area starts with: a staff reader (YL_ERR_FORBIDDEN), an
+ * area_code given (YL_ERR_MISSING) and known (YL_ERR_NOT_FOUND), each on field area_code. */
+enum yl_err yl_signing_area_check(const struct yl_ctx *c, const char *area_code);
+
 /* The counts of area_code (home area equal to it or under it) on day `on` (days since epoch),
  * by a direct scan of its residents and their contracts: the reference the live aggregates of
  * signing_stock.h are checked against, and their stand-in until they are rebuilt. A contract

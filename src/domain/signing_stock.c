@@ -78,14 +78,8 @@ static int32_t birthday(int32_t birth, int age)
 
 static void push_span(const struct yl_ctx *c, struct person *p, int32_t from, int32_t to)
 {
-	if (p->nspans == p->cap) {
-		int cap = p->cap ? p->cap * 2 : 8;
-		struct span *bigger = yl_arena_alloc(c->arena, sizeof(*bigger) * (size_t)cap);
-		if (p->nspans)
-			memcpy(bigger, p->spans, sizeof(*bigger) * (size_t)p->nspans);
-		p->spans = bigger;
-		p->cap = cap;
-	}
+	p->spans = yl_arena_grow(c->arena, p->spans, sizeof(*p->spans), p->nspans, p->nspans + 1,
+				 &p->cap);
 	p->spans[p->nspans++] = (struct span){from, to};
 }
 
@@ -543,13 +537,8 @@ enum yl_err yl_signing_stock_counts(const struct yl_ctx *c, const char *area_cod
 	enum yl_err err;
 
 	memset(out, 0, sizeof(*out));
-	if ((err = yl_require_staff_reader(c)))
-		return err;
-	if (!area_code || !*area_code)
-		return yl_diag_set(c->diag, YL_ERR_MISSING, "area_code", "area_code is required");
-	if ((err = yl_area_get(c, area_code, NULL)))
-		return yl_diag_set(c->diag, err, "area_code", "no area with code '%.20s'", area_code);
-	if ((err = yl_setting_int(c, STALE_KEY, &stale)))
+	if ((err = yl_signing_area_check(c, area_code)) ||
+	    (err = yl_setting_int(c, STALE_KEY, &stale)))
 		return err;
 	if (stale)
 		return yl_signing_count_on(c, area_code, on, out);

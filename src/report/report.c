@@ -141,14 +141,7 @@ static enum yl_err list_institutions(const struct yl_ctx *c, const char *area,
 	while (more) {
 		if ((err = yl_institution_list(c, &f, &page, &got, &more)))
 			return err;
-		if (n + got > cap) {
-			struct yl_institution *bigger;
-			cap = (n + got) * 2;
-			bigger = yl_arena_alloc(c->arena, sizeof(*bigger) * (size_t)cap);
-			if (n)
-				memcpy(bigger, all, sizeof(*bigger) * (size_t)n);
-			all = bigger;
-		}
+		all = yl_arena_grow(c->arena, all, sizeof(*all), n, n + got, &cap);
 		if (got)
 			memcpy(all + n, page, sizeof(*page) * (size_t)got);
 		n += got;
@@ -204,14 +197,7 @@ static enum yl_err list_consortia(const struct yl_ctx *c, const char *area,
 			if (k->area_code ? !in_range(k->area_code, lo, hi)
 					 : !has_id(inst, ninst, k->lead_institution_id))
 				continue;
-			if (n == cap) {
-				struct yl_consortium *bigger;
-				cap = cap ? cap * 2 : 8;
-				bigger = yl_arena_alloc(c->arena, sizeof(*bigger) * (size_t)cap);
-				if (n)
-					memcpy(bigger, keep, sizeof(*bigger) * (size_t)n);
-				keep = bigger;
-			}
+			keep = yl_arena_grow(c->arena, keep, sizeof(*keep), n, n + 1, &cap);
 			keep[n++] = *k;
 		}
 		if (got)

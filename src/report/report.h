@@ -146,7 +146,7 @@ const struct yl_report_cell *yl_report_cell(const struct yl_report *r, const cha
 					    const char *key);
 
 /* Prints r as text on f: a header, the table by institution level (levels and region), the
- * table by consortium (at most five consortia a block, each with the region), a legend and
+ * table by consortium (at most four consortia a block, each with the region), a legend and
  * the shape section. Values are rounded with yl_indicator_round; "—" marks a cell not
  * defined for its column, "n/a" a value or growth that cannot be computed. Names are UTF-8;
  * column widths count a CJK character as two. Errors: none (f's errors are the caller's). */

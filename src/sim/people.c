@@ -12,7 +12,6 @@
 #include "domain/population.h"
 #include "domain/resident.h"
 #include "domain/schedule.h"
-#include "domain/signing.h"
 #include "sim/sim_int.h"
 
 /* Visit and admission weights by age (relative; docs/simulation.md): young children and the
@@ -106,38 +105,6 @@ enum yl_err sim_people_index(struct sim *s)
 	return mark_held(s);
 }
 
-/* What the index knows of resident id on day today: false when unknown (absent, or outside
- * the region's townships); else *p gets the age band's lowest age (0, 7, 18, 45 or 65: all
- * that weight() and the key populations look at) and the tags, derived ones too. */
-static bool indexed(const struct sim_world *w, struct sim_bands *bands, int32_t today,
-		    int64_t id, struct sim_person *p)
-{
-	static const int ages[4] = {7, 18, 45, 65};
-	int32_t b;
-	int band = 0;
-
-	if (!(w->flags[id] & SIM_KNOWN))
-		return false;
-	if (bands->day != today || !bands->set) {
-		for (int i = 0; i < 4; i++)
-			bands->at[i] = yl_signing_latest_birth(today, ages[i]);
-		bands->day = today;
-		bands->set = true;
-	}
-	b = (int32_t)w->birth[id] + BIRTH_BASE;
-	while (band < 4 && b <= bands->at[band])
-		band++;
-	memset(p, 0, sizeof(*p));
-	p->id = id;
-	p->age = band == 0 ? 0 : ages[band - 1];
-	p->tags = w->flags[id] & YL_TAG_STORED_MASK;
-	if (band == 4)
-		p->tags |= YL_TAG_ELDERLY;
-	if (band == 0 && b <= today)
-		p->tags |= YL_TAG_CHILD;
-	return true;
-}
-
 /* An indexed resident as the registry gives them on day today (yl_resident_get's age and
  * tags). */
 static void resident_of(const struct sim_world *w, int64_t id, int32_t today,
@@ -178,12 +145,11 @@ static enum yl_err load_resident(const struct yl_ctx *c, const struct sim_world 
 	return YL_OK;
 }
 
-/* Resident id as a draw first sees them: from the index (the age band's lowest age: all the
- * weight looks at) or, for one whose birth day it cannot hold, from the registry. *known
- * false when neither knows them in a township of the region. */
-static enum yl_err draw_one(const struct yl_ctx *c, const struct sim_world *w,
-			    struct sim_bands *bands, int32_t today, int64_t id, struct sim_person *q,
-			    bool *known)
+/* Resident id as a draw sees them: from the index or, for one whose birth day it cannot
+ * hold, from the registry. *known false when neither knows them in a township of the
+ * region. */
+static enum yl_err draw_one(const struct yl_ctx *c, const struct sim_world *w, int32_t today,
+			    int64_t id, struct sim_person *q, bool *known)
 {
 	enum yl_err err;
 
@@ -191,7 +157,8 @@ static enum yl_err draw_one(const struct yl_ctx *c, const struct sim_world *w,
 	if (!(w->flags[id] & SIM_KNOWN))
 		return YL_OK;
 	if (!(w->flags[id] & SIM_READ)) {
-		*known = indexed(w, bands, today, id, q);
+		resident_of(w, id, today, q);
+		*known = true;
 		return YL_OK;
 	}
 	err = load_resident(c, w, id, q);
@@ -229,12 +196,10 @@ enum yl_err sim_person_load(struct sim *s, int64_t id, struct sim_person *out)
 	return err ? err : load_contract(&s->c, &s->w, out);
 }
 
-enum yl_err sim_pick(const struct yl_ctx *c, const struct sim_world *w, struct sim_bands *bands,
-		     struct yl_rng *rng, bool inpatient, struct sim_person *out)
+enum yl_err sim_person_pick(struct sim *s, bool inpatient, struct sim_person *out)
 {
 	double wmax = inpatient ? IN_WMAX : OUT_WMAX;
-	int32_t today = yl_clock_today(c->clock);
-	struct sim_person q;
+	int32_t today = yl_clock_today(s->c.clock);
 	enum yl_err err;
 	bool known;
 
@@ -242,24 +207,14 @@ enum yl_err sim_pick(const struct yl_ctx *c, const struct sim_world *w, struct s
 	 * holds what the registry says of them (residents are not registered or edited during a
 	 * run); only the accepted one's contract is read. */
 	for (;;) {
-		int64_t id = 1 + (int64_t)yl_rng_below(rng, (uint64_t)w->max_resident_id);
-		double u = yl_rng_unit(rng);
+		int64_t id = 1 + (int64_t)yl_rng_below(&s->rng, (uint64_t)s->w.max_resident_id);
+		double u = yl_rng_unit(&s->rng);
 
-		if ((err = draw_one(c, w, bands, today, id, &q, &known)))
+		if ((err = draw_one(&s->c, &s->w, today, id, out, &known)))
 			return err;
-		if (!known || u * wmax >= weight(&q, inpatient))
-			continue;
-		if (w->flags[id] & SIM_READ)
-			*out = q;
-		else
-			resident_of(w, id, today, out);
-		return load_contract(c, w, out);
+		if (known && u * wmax < weight(out, inpatient))
+			return load_contract(&s->c, &s->w, out);
 	}
-}
-
-enum yl_err sim_person_pick(struct sim *s, bool inpatient, struct sim_person *out)
-{
-	return sim_pick(&s->c, &s->w, &s->bands, &s->rng, inpatient, out);
 }
 
 static bool key_population(const struct sim_person *p)
@@ -357,7 +312,7 @@ static enum yl_err campaign(struct sim *s)
 		bool known;
 
 		yl_arena_release(s->c.arena); /* what the last try loaded, whichever way it ended */
-		if ((err = draw_one(&s->c, &s->w, &s->bands, s->day, id, &p, &known)))
+		if ((err = draw_one(&s->c, &s->w, s->day, id, &p, &known)))
 			return err;
 		if (!known)
 			continue;
@@ -365,8 +320,6 @@ static enum yl_err campaign(struct sim *s)
 		accept = key_population(&p) ? s->p->key_target : s->p->key_target / 3;
 		if (!yl_rng_chance(&s->rng, accept))
 			continue;
-		if (!(s->w.flags[id] & SIM_READ))
-			resident_of(&s->w, id, s->day, &p);
 		if ((err = load_contract(&s->c, &s->w, &p)))
 			return err;
 		if (p.is_signed)

@@ -92,7 +92,7 @@ static const struct county {
 static_assert(sizeof(COUNTIES) / sizeof(COUNTIES[0]) == YL_SIM_MAX_COUNTIES,
 	      "one table entry per county-level division");
 
-/* The general hospital's departments (诊疗科目 category codes as county.c); 急诊医学科 runs no
+/* The general hospital's departments (诊疗科目 category codes); 急诊医学科 runs no
  * booked sessions (emergencies walk in). */
 static const struct dept {
 	const char *name, *cat;
@@ -391,7 +391,7 @@ static enum yl_err registry(struct registry *reg)
 }
 
 /* The county communities, then the city groups, then the city specialists' practice sites
- * at the county hospitals of their group (医联体内流动执业, 专家下沉), as county.c does. */
+ * at the county hospitals of their group (医联体内流动执业, 专家下沉). */
 static enum yl_err consortia(struct registry *reg)
 {
 	struct region_gen *g = reg->g;
@@ -513,7 +513,8 @@ static enum yl_err check_opts(const struct yl_ctx *c, const struct yl_sim_region
 				   YL_SIM_MAX_VILLAGES);
 	if (!p)
 		return YL_OK;
-	/* !(x >= 0) also catches NaN */
+	/* only the two quotas are read here (a generator's policy need not set the rest);
+	 * !(x >= 0) also catches NaN */
 	if (!(p->fd_quota >= 0.0) || p->fd_quota > 1.0)
 		return yl_diag_set(c->diag, YL_ERR_INVALID, "fd_quota", "fd_quota must be 0-1");
 	if (!(p->referral_quota >= 0.0) || p->referral_quota > 1.0)

@@ -45,7 +45,7 @@ static int sample_age(struct yl_rng *rng)
 
 /* Hypertension by age band (China Hypertension Survey: about a quarter of adults over the
  * census age shape), diabetes (about a tenth), pregnancy, disability, low income: the rates
- * of county.c, so the demo and the simulator describe one population. */
+ * the demo's county and the simulator share (docs/simulation.md). */
 static unsigned sample_tags(struct yl_rng *rng, int age, bool female)
 {
 	unsigned t = 0;
@@ -92,7 +92,7 @@ static bool make_id_number(struct ids *ids, const char *code, int32_t birth, boo
 
 /* Signs resident (of township t of county rc) on day `on` at 10:00 Asia/Shanghai with a team
  * of the township, starting at the resident's own team and moving on while a team is full;
- * an expired contract is renewed today with probability 0.7 (county.c's sign()). */
+ * an expired contract is renewed today with probability 0.7. */
 static enum yl_err sign(struct region_gen *g, const struct region_county *rc, int64_t resident,
 			int t, int32_t on)
 {

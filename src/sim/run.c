@@ -112,6 +112,8 @@ enum yl_err yl_sim_run(const struct yl_ctx *c, const struct yl_sim_policy *p, in
 	s.st = out;
 	if (days < 0)
 		return yl_diag_set(c->diag, YL_ERR_INVALID, "days", "days must be 0 or more");
+	if ((err = yl_sim_policy_check(p, c->diag)))
+		return err;
 	/* setup: state, world, slot sizing, in one transaction */
 	if ((err = yl_store_begin(c->store, c->diag)))
 		return err;

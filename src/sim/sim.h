@@ -7,7 +7,8 @@
  * happens, in Asia/Shanghai clinic hours. Each simulated day is one transaction. What the
  * simulator remembers between days (people in hospital, booked visits, referrals on their
  * way) lives in the store (the sim_events queue), never in memory, so memory does not grow
- * with the region's size or the number of days. The model is described in docs/simulation.md.
+ * with the number of days; with the region's size only by the sampling index (5 bytes a
+ * resident, docs/simulation.md, where the model is described).
  */
 #ifndef YL_SIM_SIM_H
 #define YL_SIM_SIM_H

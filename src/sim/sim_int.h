@@ -1,5 +1,5 @@
 /* sim_int.h - what the simulator's files share: the region as discovered from the registry
- * (world.c), the run's state, the event queue kept in the store (events.c), the people
+ * (world.c), the run's state, the event queue kept in the store (state.c), the people
  * (people.c), care (care.c) and referrals (refer.c). Internal to src/sim.
  */
 #ifndef YL_SIM_SIM_INT_H
@@ -80,13 +80,6 @@ struct sim_world {
 	uint8_t *flags;
 	uint16_t *township; /* index into townships */
 };
-/* The latest birth day of someone aged 7, 18, 45 and 65 on day `day`: each reader of the
- * sampling index keeps its own. */
-struct sim_bands {
-	bool set;
-	int32_t day;
-	int32_t at[4];
-};
 #define SIM_KNOWN 0x80u
 /* The resident holds or has held a contract: without it none is in force, and a draw need
  * not read one (only the simulator writes contracts during a run; it sets the bit when it
@@ -153,7 +146,6 @@ struct sim {
 	int32_t sessions_through; /* sessions exist through this day */
 	double acc_visits, acc_admissions;
 	int64_t signed_now; /* residents with a contract in force, for the campaigns */
-	struct sim_bands bands;
 	struct sim_full full[SIM_FULL_SLOTS];
 	int nfull;
 };
@@ -175,7 +167,7 @@ enum yl_err sim_world_calibrate(struct sim *s);
 /* Generates sessions so that they exist through day + horizon. */
 enum yl_err sim_world_sessions(struct sim *s, int32_t day);
 
-/* events.c */
+/* state.c: the event queue */
 enum yl_err sim_events_init(const struct yl_ctx *c);
 enum yl_err sim_event_push(struct sim *s, const struct sim_event *e);
 /* Up to max events of day after (minute, id) cursor, in order; *n receives the count. */
@@ -188,16 +180,12 @@ enum yl_err sim_events_count(struct sim *s, int64_t *n);
 /* Picks a resident with probability proportional to the visit (inpatient false) or admission
  * weight of their age and conditions, and loads them. */
 enum yl_err sim_person_pick(struct sim *s, bool inpatient, struct sim_person *out);
-/* The same draw with the caller's context, bands and random stream (single-threaded: the
- * campaign writes the index's contract bits). */
-enum yl_err sim_pick(const struct yl_ctx *c, const struct sim_world *w, struct sim_bands *bands,
-		     struct yl_rng *rng, bool inpatient, struct sim_person *out);
 enum yl_err sim_person_load(struct sim *s, int64_t id, struct sim_person *out);
 /* Fills the sampling index of s->w from the registry (max_resident_id must be known). */
 enum yl_err sim_people_index(struct sim *s);
 /* What the sampling index says of resident id on day today (id, age, tags, township; not the
- * contract): false when the index does not know them. For the tests that hold it to the
- * registry. */
+ * contract), as a draw sees them: false when the index does not know them. For the tests
+ * that hold it to the registry. */
 bool sim_person_indexed(const struct sim_world *w, int64_t id, int32_t today,
 			struct sim_person *out);
 enum yl_err sim_contracting(struct sim *s);

@@ -1,8 +1,8 @@
 /* world.c - the region as the simulator sees it, discovered from the registry through the
  * domain's list functions (so a run works on any registry laid out as `sim generate` lays
  * it out: see region.h), the sizing of the hospitals' slots to the expected demand, and the
- * rolling generation of sessions. Memory is per institution and township, never per
- * resident.
+ * rolling generation of sessions. Memory is per institution and township here; the one
+ * per-resident structure is the sampling index (people.c).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -24,7 +24,7 @@
 static const char *const DEPT_CODES[NDEPTS] = {"03", "04", "05", "07", "20", "02", "50", "01"};
 
 /* Share of hospital outpatient visits by department, for sizing slots (the diagnosis mix of
- * care.c, rounded; an assumption checked against the run's own bookings in the report). */
+ * care.c, rounded: an assumption). */
 static const double DEPT_SHARE[NDEPTS] = {0.50, 0.15, 0.08, 0.12, 0, 0.15, 0, 0};
 
 static void *grow(void *p, int n, size_t size)
