@@ -3,6 +3,7 @@
  * (booked visits, discharges, referrals on their way, care items), lets today's residents
  * fall ill and be admitted, and runs the contracting year. Then the next day.
  */
+#include <math.h>
 #include <string.h>
 
 #include "domain/booking.h"
@@ -52,11 +53,32 @@ static enum yl_err events(struct sim *s)
 	return err ? err : sim_events_drop_day(s, s->day);
 }
 
+/* Days of [from, to) that are weekdays. */
+static int64_t weekdays(int32_t from, int32_t to)
+{
+	int64_t n = to > from ? to - from : 0, count = n / 7 * 5;
+
+	for (int32_t d = from + (int32_t)(n / 7 * 7); d < to; d++)
+		count += yl_iso_weekday(d) <= 5;
+	return count;
+}
+
+/* The visits and admissions expected from the region's first day up to day d (excluded):
+ * weekdays busier than weekends (5 x 1.1 + 2 x 0.75 = 7). A day's count is the whole part
+ * of this total at its end less that at its start, a function of the day alone, so a run
+ * split in two gives the days a single run gives. */
+static void expected(const struct sim *s, int32_t d, double *visits, double *admissions)
+{
+	double per_day = (double)s->w.nresidents / 365.0;
+	int64_t n = d > s->start ? d - s->start : 0, wd = weekdays(s->start, d);
+
+	*visits = per_day * s->p->visits_per_year * (1.1 * (double)wd + 0.75 * (double)(n - wd));
+	*admissions = per_day * s->p->admissions_per_year * (double)n;
+}
+
 static enum yl_err one_day(struct sim *s)
 {
-	/* weekdays busier than weekends (5 x 1.1 + 2 x 0.75 = 7) */
-	double f = yl_iso_weekday(s->day) <= 5 ? 1.1 : 0.75;
-	double people = (double)s->w.nresidents;
+	double v0, a0, v1, a1;
 	int64_t nv, na;
 	enum yl_err err;
 
@@ -65,12 +87,10 @@ static enum yl_err one_day(struct sim *s)
 	if ((err = yl_contract_settle_all(&s->c, NULL)) || (err = sim_world_sessions(s, s->day)) ||
 	    (err = events(s)))
 		return err;
-	s->acc_visits += people * s->p->visits_per_year / 365.0 * f;
-	s->acc_admissions += people * s->p->admissions_per_year / 365.0;
-	nv = (int64_t)s->acc_visits;
-	na = (int64_t)s->acc_admissions;
-	s->acc_visits -= (double)nv;
-	s->acc_admissions -= (double)na;
+	expected(s, s->day, &v0, &a0);
+	expected(s, s->day + 1, &v1, &a1);
+	nv = (int64_t)floor(v1) - (int64_t)floor(v0);
+	na = (int64_t)floor(a1) - (int64_t)floor(a0);
 	if ((err = sim_admissions(s, na)) || (err = sim_visits(s, nv)))
 		return err;
 	return sim_contracting(s);
@@ -122,6 +142,7 @@ enum yl_err yl_sim_run(const struct yl_ctx *c, const struct yl_sim_policy *p, in
 		err = yl_sim_state_load(&s.c, &state);
 	if (!err) {
 		s.day = state.day;
+		s.start = state.start;
 		memcpy(s.rng.s, state.rng, sizeof(s.rng.s));
 		sim_at(&s, s.day, 7 * 60);
 		err = sim_world_load(&s);

@@ -144,7 +144,7 @@ struct sim {
 	struct yl_sim_stats *st;
 	int32_t day;
 	int32_t sessions_through; /* sessions exist through this day */
-	double acc_visits, acc_admissions;
+	int32_t start; /* the region's first day (sim_state): the day counts are reckoned from it */
 	int64_t signed_now; /* residents with a contract in force, for the campaigns */
 	struct sim_full full[SIM_FULL_SLOTS];
 	int nfull;
