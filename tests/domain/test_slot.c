@@ -155,6 +155,55 @@ static void test_no_pool_offers_more_than_the_slot_has(void **state)
 	assert_int_equal(v.free[YL_POOL_REFERRAL], 0);
 }
 
+/* What the simulator's memo of full days (src/sim/care.c) relies on: with the bookings held
+ * fixed, a booker who finds nothing at a moment finds nothing at any earlier one, unless the
+ * slot's reserved places fell back before its public pool opened. A public booker takes the
+ * public pool; a family doctor the reserved pool or public. Checked on every hour of the week
+ * before slots of every small shape, booking state and policy. */
+static bool nothing_for(const struct yl_pool_view *v, bool fd)
+{
+	return v->free[YL_POOL_PUBLIC] <= 0 && (!fd || v->free[YL_POOL_FAMILY_DOCTOR] <= 0);
+}
+
+static void test_no_place_stays_gone_earlier(void **state)
+{
+	static const int days[] = {0, 1, 3, 7}, fallbacks[] = {0, 2, 24, 48};
+	int64_t start = D0315 + 8 * DAY + 1 * H, checked = 0;
+	struct yl_release_policy p;
+	struct yl_pool_view v, w;
+	(void)state;
+
+	for (size_t di = 0; di < sizeof(days) / sizeof(days[0]); di++)
+	for (size_t fi = 0; fi < sizeof(fallbacks) / sizeof(fallbacks[0]); fi++)
+	for (int fdq = 0; fdq <= 2; fdq++)
+	for (int refq = 0; refq <= 1; refq++)
+	for (int bf = 0; bf <= fdq; bf++)
+	for (int br = 0; br <= refq; br++)
+	for (int bp = 0; bp + bf + br <= 4; bp++)
+	for (int fd = 0; fd <= 1; fd++) {
+		struct yl_slot s = slot_at(start, 4, fdq, refq);
+		p = policy(days[di], "08:00", fallbacks[fi]);
+		s.booked[YL_POOL_FAMILY_DOCTOR] = bf;
+		s.booked[YL_POOL_REFERRAL] = br;
+		s.booked[YL_POOL_PUBLIC] = bp;
+		for (int64_t t = start - 9 * DAY; t < start; t += H) {
+			yl_slot_pools(&s, &p, t, &v);
+			if (!nothing_for(&v, fd) || (v.fallen_back && !v.released))
+				continue;
+			for (int64_t e = start - 9 * DAY; e < t; e += H) {
+				yl_slot_pools(&s, &p, e, &w);
+				if (!nothing_for(&w, fd))
+					fail_msg("places at %lld but none at %lld (days %d, fallback %d,"
+						 " quotas %d/%d, booked %d/%d/%d, fd %d)",
+						 (long long)e, (long long)t, days[di], fallbacks[fi], fdq,
+						 refq, bp, bf, br, fd);
+				checked++;
+			}
+		}
+	}
+	assert_true(checked > 1000);
+}
+
 static void test_fallback(void **state)
 {
 	/* slot 2026-03-22 01:00 UTC, fallback 24 h -> 2026-03-21 01:00 UTC */
@@ -271,6 +320,7 @@ int main(void)
 		cmocka_unit_test(test_release_at_local_midnight),
 		cmocka_unit_test(test_fallback),
 		cmocka_unit_test(test_no_pool_offers_more_than_the_slot_has),
+		cmocka_unit_test(test_no_place_stays_gone_earlier),
 		cmocka_unit_test(test_stopped_and_past),
 		cmocka_unit_test(test_policy_validation),
 	};
