@@ -8,13 +8,12 @@
 #include "yltest.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <time.h>
 
 #include "domain/schedule.h"
 #include "ylt_booking.h"
+#include "ylt_cli.h"
 
 static struct ylt_db T;
 static int64_t dept, resident;   /* residents resident .. resident + 5 */
@@ -23,78 +22,25 @@ static char now_start[8], now_end[8];
 static int64_t now_slot;          /* set by test_full_path */
 static char later_date[YL_DATE_LEN]; /* three days on: far from the cancel cutoff */
 
-static const char *bin(void)
-{
-	const char *b = getenv("YILIAN_BIN");
-	if (!b)
-		fail_msg("YILIAN_BIN is not set");
-	return b;
-}
-
-/* Runs the binary with args (a printf format); returns the exit status and stores stdout and
- * stderr together in out. */
-static int run(char *out, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int run(char *out, size_t cap, const char *fmt, ...)
-{
-	char args[768], cmd[1024];
-	va_list ap;
-	FILE *p;
-	size_t n;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(args, sizeof(args), fmt, ap);
-	va_end(ap);
-	snprintf(cmd, sizeof(cmd), "'%s' %s 2>&1", bin(), args);
-	p = popen(cmd, "r");
-	assert_non_null(p);
-	n = fread(out, 1, cap - 1, p);
-	out[n] = '\0';
-	st = pclose(p);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-/* Everything a refused write could have touched, as one comparable snapshot. */
-struct snap {
-	int64_t bookings, statuses, counters, templates, sessions, stopped, audit;
+/* Everything a refused write could have touched, one value a query. */
+static const char *const SNAP[] = {
+	"SELECT count(*) FROM bookings",
+	"SELECT coalesce(sum(id * length(status) + length(coalesce(cancel_reason, ''))), 0) FROM"
+	" bookings",
+	"SELECT coalesce(sum(booked_public + 10 * booked_family_doctor + 100 * booked_referral +"
+	" 1000 * capacity), 0) FROM slots",
+	"SELECT count(*) FROM schedule_templates",
+	"SELECT count(*) FROM sessions",
+	"SELECT count(*) FROM sessions WHERE status = 'stopped'",
+	"SELECT count(*) FROM audit_log",
+	NULL,
 };
-
-static void snapshot(struct snap *s)
-{
-	s->bookings = ylt_count(&T, "bookings");
-	s->statuses = yltb_scalar(&T, "SELECT coalesce(sum(id * length(status) +"
-				  " length(coalesce(cancel_reason, ''))), 0) FROM bookings");
-	s->counters = yltb_scalar(&T, "SELECT coalesce(sum(booked_public + 10 * booked_family_doctor"
-				  " + 100 * booked_referral + 1000 * capacity), 0) FROM slots");
-	s->templates = ylt_count(&T, "schedule_templates");
-	s->sessions = ylt_count(&T, "sessions");
-	s->stopped = yltb_scalar(&T, "SELECT count(*) FROM sessions WHERE status = 'stopped'");
-	s->audit = ylt_count(&T, "audit_log");
-}
 
 /* Runs a command that must be refused with code and a message containing needle, and checks
  * that the database is unchanged. */
 static void expect_fail(int code, const char *needle, const char *args)
 {
-	char out[4096];
-	struct snap before, after;
-	int rc;
-
-	snapshot(&before);
-	rc = run(out, sizeof(out), "%s", args);
-	if (rc != code || !strstr(out, needle))
-		fail_msg("%s: exit %d (want %d, '%s'), output: %s", args, rc, code, needle, out);
-	snapshot(&after);
-	if (memcmp(&before, &after, sizeof(before)) != 0)
-		fail_msg("%s: refused but the database changed", args);
-}
-
-static void must_run(char *out, size_t cap, const char *args)
-{
-	int rc = run(out, cap, "%s", args);
-
-	if (rc != 0)
-		fail_msg("%s: exit %d, output: %s", args, rc, out);
+	ylt_cli_expect_refused(&T, SNAP, code, needle, args);
 }
 
 static const char *status_of(int64_t booking)
@@ -108,20 +54,6 @@ static const char *status_of(int64_t booking)
 	return "?";
 }
 
-/* The id printed by "booking N: ..." or "template N: ..." at the start of out. */
-static int64_t printed_id(const char *out, const char *what)
-{
-	char pat[32];
-	const char *p;
-	long long id;
-
-	snprintf(pat, sizeof(pat), "%s ", what);
-	p = strstr(out, pat);
-	if (!p || sscanf(p + strlen(pat), "%lld:", &id) != 1)
-		fail_msg("no '%s N:' in: %s", what, out);
-	return id;
-}
-
 static void hhmm(int64_t sec_of_day, char out[8])
 {
 	snprintf(out, 8, "%02d:%02d", (int)(sec_of_day / 3600), (int)(sec_of_day % 3600 / 60));
@@ -131,7 +63,7 @@ static int setup(void **state)
 {
 	int64_t now = (int64_t)time(NULL), start, local, tod;
 
-	(void)state;
+	*state = &T;
 	ylt_db_open(&T);
 	ylt_seed_registry(&T);
 	ylt_begin(&T);
@@ -154,13 +86,6 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	ylt_db_close(&T);
-	return 0;
-}
-
 static int weekday_of(const char *date)
 {
 	int32_t d;
@@ -175,15 +100,15 @@ static void test_help(void **state)
 	char out[8192];
 
 	(void)state;
-	must_run(out, sizeof(out), "booking --help");
+	ylt_cli_must_run(out, sizeof(out), "booking --help");
 	assert_non_null(strstr(out, "booking create --db FILE --slot N --resident N"));
 	assert_non_null(strstr(out, "booking cancel --db FILE --id N --reason TEXT"));
 	assert_non_null(strstr(out, "booking check-in"));
 	assert_non_null(strstr(out, "booking seen"));
 	assert_non_null(strstr(out, "--key"));
-	must_run(out, sizeof(out), "booking create --help");
+	ylt_cli_must_run(out, sizeof(out), "booking create --help");
 	assert_non_null(strstr(out, "--pool"));
-	must_run(out, sizeof(out), "schedule --help");
+	ylt_cli_must_run(out, sizeof(out), "schedule --help");
 	assert_non_null(strstr(out, "schedule template --db FILE --department N"));
 	assert_non_null(strstr(out, "schedule stop --db FILE --session N --reason TEXT"));
 	assert_non_null(strstr(out, "--slot-minutes"));
@@ -200,8 +125,8 @@ static void test_full_path(void **state)
 	snprintf(args, sizeof(args), "schedule template --db '%s' --department %lld --weekday %d"
 		 " --start %s --end %s --slot-minutes 5 --capacity 1 --from %s --to %s", T.path,
 		 (long long)dept, weekday_of(now_date), now_start, now_end, now_date, now_date);
-	must_run(out, sizeof(out), args);
-	tpl = printed_id(out, "template");
+	ylt_cli_must_run(out, sizeof(out), args);
+	tpl = ylt_cli_printed_id(out, "template");
 	assert_non_null(strstr(out, "institution 2"));
 	assert_int_equal(yltb_scalar(&T, "SELECT count(*) FROM schedule_templates WHERE id = %lld"
 				     " AND department_id = %lld AND capacity = 1 AND start_time = '%s'"
@@ -210,7 +135,7 @@ static void test_full_path(void **state)
 
 	snprintf(args, sizeof(args), "schedule generate --db '%s' --institution 2 --from %s"
 		 " --to %s", T.path, now_date, now_date);
-	must_run(out, sizeof(out), args);
+	ylt_cli_must_run(out, sizeof(out), args);
 	assert_non_null(strstr(out, "1 sessions and 1 slots generated"));
 	now_slot = yltb_scalar(&T, "SELECT s.id FROM slots s JOIN sessions e ON e.id = s.session_id"
 			       " WHERE e.template_id = %lld", (long long)tpl);
@@ -218,8 +143,8 @@ static void test_full_path(void **state)
 
 	snprintf(args, sizeof(args), "booking create --db '%s' --slot %lld --resident %lld",
 		 T.path, (long long)now_slot, (long long)resident);
-	must_run(out, sizeof(out), args);
-	booking = printed_id(out, "booking");
+	ylt_cli_must_run(out, sizeof(out), args);
+	booking = ylt_cli_printed_id(out, "booking");
 	assert_non_null(strstr(out, ": booked,"));
 	assert_non_null(strstr(out, "pool public"));
 	/* times are local: the date and HH:MM-HH:MM the template said */
@@ -239,12 +164,12 @@ static void test_full_path(void **state)
 
 	snprintf(args, sizeof(args), "booking check-in --db '%s' --id %lld", T.path,
 		 (long long)booking);
-	must_run(out, sizeof(out), args);
+	ylt_cli_must_run(out, sizeof(out), args);
 	assert_non_null(strstr(out, ": checked_in,"));
 	assert_string_equal(status_of(booking), "checked_in");
 
 	snprintf(args, sizeof(args), "booking seen --db '%s' --id %lld", T.path, (long long)booking);
-	must_run(out, sizeof(out), args);
+	ylt_cli_must_run(out, sizeof(out), args);
 	assert_non_null(strstr(out, ": seen,"));
 	assert_string_equal(status_of(booking), "seen");
 	/* a seen booking keeps its place */
@@ -263,13 +188,13 @@ static void test_cancel_and_stop(void **state)
 		 " --start 08:00 --end 09:00 --slot-minutes 30 --capacity 4"
 		 " --quota-family-doctor 1 --quota-referral 1 --from %s", T.path, (long long)dept,
 		 weekday_of(later_date), later_date);
-	must_run(out, sizeof(out), args);
-	tpl = printed_id(out, "template");
+	ylt_cli_must_run(out, sizeof(out), args);
+	tpl = ylt_cli_printed_id(out, "template");
 	assert_non_null(strstr(out, "valid"));
 	assert_non_null(strstr(out, "to open"));
 	snprintf(args, sizeof(args), "schedule generate --db '%s' --institution 2 --from %s"
 		 " --to %s", T.path, later_date, later_date);
-	must_run(out, sizeof(out), args);
+	ylt_cli_must_run(out, sizeof(out), args);
 	assert_non_null(strstr(out, "1 sessions and 2 slots generated"));
 	session = yltb_scalar(&T, "SELECT id FROM sessions WHERE template_id = %lld", (long long)tpl);
 	slot = yltb_scalar(&T, "SELECT min(id) FROM slots WHERE session_id = %lld",
@@ -277,19 +202,19 @@ static void test_cancel_and_stop(void **state)
 
 	snprintf(args, sizeof(args), "booking create --db '%s' --slot %lld --resident %lld"
 		 " --key desk-1", T.path, (long long)slot, (long long)resident + 2);
-	must_run(out, sizeof(out), args);
-	b1 = printed_id(out, "booking");
+	ylt_cli_must_run(out, sizeof(out), args);
+	b1 = ylt_cli_printed_id(out, "booking");
 	assert_non_null(strstr(out, " 08:00-08:30 Asia/Shanghai"));
 	/* the same key again: the same booking, nothing written */
-	must_run(out, sizeof(out), args);
-	assert_int_equal(printed_id(out, "booking"), b1);
+	ylt_cli_must_run(out, sizeof(out), args);
+	assert_int_equal(ylt_cli_printed_id(out, "booking"), b1);
 	assert_non_null(strstr(out, "already made with this key"));
 	assert_int_equal(yltb_scalar(&T, "SELECT booked_public FROM slots WHERE id = %lld",
 				     (long long)slot), 1);
 
 	snprintf(args, sizeof(args), "booking cancel --db '%s' --id %lld --reason 'fever gone'",
 		 T.path, (long long)b1);
-	must_run(out, sizeof(out), args);
+	ylt_cli_must_run(out, sizeof(out), args);
 	assert_non_null(strstr(out, ": cancelled,"));
 	assert_non_null(strstr(out, "reason: fever gone"));
 	assert_string_equal(status_of(b1), "cancelled");
@@ -300,12 +225,12 @@ static void test_cancel_and_stop(void **state)
 
 	snprintf(args, sizeof(args), "booking create --db '%s' --slot %lld --resident %lld",
 		 T.path, (long long)slot, (long long)resident + 3);
-	must_run(out, sizeof(out), args);
-	b2 = printed_id(out, "booking");
+	ylt_cli_must_run(out, sizeof(out), args);
+	b2 = ylt_cli_printed_id(out, "booking");
 
 	snprintf(args, sizeof(args), "schedule stop --db '%s' --session %lld --reason 'doctor ill'",
 		 T.path, (long long)session);
-	must_run(out, sizeof(out), args);
+	ylt_cli_must_run(out, sizeof(out), args);
 	assert_non_null(strstr(out, ": stopped,"));
 	assert_non_null(strstr(out, "1 booking cancelled"));
 	assert_non_null(strstr(out, " 08:00-09:00 Asia/Shanghai"));
@@ -429,5 +354,5 @@ int main(void)
 		cmocka_unit_test(test_cancel_and_stop),
 		cmocka_unit_test(test_refusals),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, ylt_db_teardown);
 }

@@ -6,50 +6,18 @@
 #include "yltest.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 
 #include "ylt_booking.h"
+#include "ylt_cli.h"
 
 static struct ylt_db T;
 static int64_t resident_a, resident_b;
 
-static const char *bin(void)
-{
-	const char *b = getenv("YILIAN_BIN");
-	if (!b)
-		fail_msg("YILIAN_BIN is not set");
-	return b;
-}
-
-/* Runs the binary on the test database with args (a printf format); returns the exit status
- * and stores stdout and stderr together in out. */
-static int run(char *out, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int run(char *out, size_t cap, const char *fmt, ...)
-{
-	char args[512], cmd[1024];
-	va_list ap;
-	FILE *p;
-	size_t n;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(args, sizeof(args), fmt, ap);
-	va_end(ap);
-	snprintf(cmd, sizeof(cmd), "'%s' %s 2>&1", bin(), args);
-	p = popen(cmd, "r");
-	assert_non_null(p);
-	n = fread(out, 1, cap - 1, p);
-	out[n] = '\0';
-	st = pclose(p);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 static void expect_fail(int code, const char *needle, const char *fmt, const char *arg)
 {
 	char out[4096];
-	int rc = run(out, sizeof(out), fmt, T.path, arg);
+	int rc = ylt_cli_runf(out, sizeof(out), fmt, T.path, arg);
 
 	if (rc != code || !strstr(out, needle))
 		fail_msg("%s %s: exit %d (want %d), output: %s", fmt, arg, rc, code, out);
@@ -81,7 +49,7 @@ static int setup(void **state)
 {
 	int64_t dept, session, slot;
 
-	(void)state;
+	*state = &T;
 	ylt_db_open(&T);
 	ylt_seed_registry(&T);
 	ylt_begin(&T);
@@ -103,25 +71,18 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	ylt_db_close(&T);
-	return 0;
-}
-
 static void test_help(void **state)
 {
 	char out[4096];
 
 	(void)state;
-	assert_int_equal(run(out, sizeof(out), "--help"), 0);
+	assert_int_equal(ylt_cli_runf(out, sizeof(out), "--help"), 0);
 	assert_non_null(strstr(out, "schedule"));
 	assert_non_null(strstr(out, "booking"));
-	assert_int_equal(run(out, sizeof(out), "schedule --help"), 0);
+	assert_int_equal(ylt_cli_runf(out, sizeof(out), "schedule --help"), 0);
 	assert_non_null(strstr(out, "usage"));
 	assert_non_null(strstr(out, "--release-time"));
-	assert_int_equal(run(out, sizeof(out), "booking --help"), 0);
+	assert_int_equal(ylt_cli_runf(out, sizeof(out), "booking --help"), 0);
 	assert_non_null(strstr(out, "usage"));
 	assert_non_null(strstr(out, "--consortium"));
 }
@@ -135,15 +96,15 @@ static void test_schedule_generate(void **state)
 	yl_date_format(today + 1, from);
 	yl_date_format(today + 7, to);
 	yl_date_format(today - 1, yesterday);
-	if (run(out, sizeof(out), "schedule generate --db '%s' --institution 2 --from %s --to %s",
-		T.path, from, to) != 0)
+	if (ylt_cli_runf(out, sizeof(out), "schedule generate --db '%s' --institution 2 --from %s"
+			 " --to %s", T.path, from, to) != 0)
 		fail_msg("generate: %s", out);
 	assert_non_null(strstr(out, "7 sessions and 28 slots generated"));
 	assert_int_equal(yltb_scalar(&T, "SELECT count(*) FROM slots WHERE starts_at > %lld",
 				     (long long)yltb_at("2021-01-01", "00:00")), 28);
 	/* Again: nothing new. */
-	assert_int_equal(run(out, sizeof(out), "schedule generate --db '%s' --institution 2"
-				 " --from %s --to %s", T.path, from, to), 0);
+	assert_int_equal(ylt_cli_runf(out, sizeof(out), "schedule generate --db '%s' --institution"
+				      " 2 --from %s --to %s", T.path, from, to), 0);
 	assert_non_null(strstr(out, "0 sessions and 0 slots generated"));
 
 	expect_fail(65, "from", "schedule generate --db '%s' --institution 2 --from %s"
@@ -165,18 +126,19 @@ static void test_schedule_policy(void **state)
 	char out[4096];
 
 	(void)state;
-	assert_int_equal(run(out, sizeof(out), "schedule policy --db '%s' --institution 3", T.path), 0);
+	assert_int_equal(ylt_cli_runf(out, sizeof(out), "schedule policy --db '%s' --institution 3",
+				      T.path), 0);
 	assert_non_null(strstr(out, "(default policy)"));
 	assert_non_null(strstr(out, "release_time         08:00"));
-	if (run(out, sizeof(out), "schedule policy --db '%s' --institution 3 --days-ahead 14"
-		" --release-time 07:30", T.path) != 0)
+	if (ylt_cli_runf(out, sizeof(out), "schedule policy --db '%s' --institution 3 --days-ahead"
+			 " 14 --release-time 07:30", T.path) != 0)
 		fail_msg("set: %s", out);
 	assert_null(strstr(out, "default"));
 	assert_non_null(strstr(out, "days_ahead           14"));
 	assert_non_null(strstr(out, "release_time         07:30"));
 	/* Kept, and the settings not given keep their values. */
-	assert_int_equal(run(out, sizeof(out), "schedule policy --db '%s' --institution 3 "
-				 "--fallback-hours 12", T.path), 0);
+	assert_int_equal(ylt_cli_runf(out, sizeof(out), "schedule policy --db '%s' --institution 3 "
+				      "--fallback-hours 12", T.path), 0);
 	assert_non_null(strstr(out, "days_ahead           14"));
 	assert_non_null(strstr(out, "fallback_hours       12"));
 	assert_non_null(strstr(out, "cancel_cutoff_hours  2"));
@@ -189,7 +151,8 @@ static void test_schedule_policy(void **state)
 		    " --institution 3 --fallback-hours %s", "soon");
 	expect_fail(66, "institution", "schedule policy --db '%s' --institution %s", "99");
 	/* A refused change wrote nothing. */
-	assert_int_equal(run(out, sizeof(out), "schedule policy --db '%s' --institution 3", T.path), 0);
+	assert_int_equal(ylt_cli_runf(out, sizeof(out), "schedule policy --db '%s' --institution 3",
+				      T.path), 0);
 	assert_non_null(strstr(out, "release_time         07:30"));
 }
 
@@ -199,8 +162,8 @@ static void test_booking_stats(void **state)
 	long long num;
 
 	(void)state;
-	if (run(out, sizeof(out), "booking stats --db '%s' --institution 2 --from 2020-01-01"
-		" --to 2020-01-31", T.path) != 0)
+	if (ylt_cli_runf(out, sizeof(out), "booking stats --db '%s' --institution 2 --from"
+			 " 2020-01-01 --to 2020-01-31", T.path) != 0)
 		fail_msg("stats: %s", out);
 	row(out, "reserved_pool_use.family_doctor", &num, den, val);
 	assert_int_equal(num, 1);
@@ -229,8 +192,8 @@ static void test_booking_stats(void **state)
 	assert_string_equal(val, "null");
 
 	/* An area with nothing booked: zero denominators print null. */
-	assert_int_equal(run(out, sizeof(out), "booking stats --db '%s' --area 440106002"
-				 " --from 2020-01-01 --to 2020-01-31", T.path), 0);
+	assert_int_equal(ylt_cli_runf(out, sizeof(out), "booking stats --db '%s' --area 440106002"
+				      " --from 2020-01-01 --to 2020-01-31", T.path), 0);
 	row(out, "no_show_rate", &num, den, val);
 	assert_int_equal(num, 0);
 	assert_string_equal(den, "0");
@@ -260,18 +223,18 @@ static void test_booking_list(void **state)
 	char out[8192];
 
 	(void)state;
-	if (run(out, sizeof(out), "booking list --db '%s' --resident %lld", T.path,
-		(long long)resident_a) != 0)
+	if (ylt_cli_runf(out, sizeof(out), "booking list --db '%s' --resident %lld", T.path,
+			 (long long)resident_a) != 0)
 		fail_msg("list: %s", out);
 	assert_non_null(strstr(out, "2020-01-10"));
 	assert_non_null(strstr(out, "no_show")); /* still booked after the slot ended */
 	assert_non_null(strstr(out, "family_doctor"));
 	assert_non_null(strstr(out, "1 booking\n"));
-	assert_int_equal(run(out, sizeof(out), "booking list --db '%s' --resident %lld", T.path,
-			     (long long)resident_b), 0);
+	assert_int_equal(ylt_cli_runf(out, sizeof(out), "booking list --db '%s' --resident %lld",
+				      T.path, (long long)resident_b), 0);
 	assert_non_null(strstr(out, "seen"));
-	assert_int_equal(run(out, sizeof(out), "booking list --db '%s' --resident %lld", T.path,
-			     (long long)resident_a + 2), 0);
+	assert_int_equal(ylt_cli_runf(out, sizeof(out), "booking list --db '%s' --resident %lld",
+				      T.path, (long long)resident_a + 2), 0);
 	assert_non_null(strstr(out, "0 bookings"));
 
 	expect_fail(66, "no resident", "booking list --db '%s' --resident %s", "999");
@@ -291,5 +254,5 @@ int main(void)
 		cmocka_unit_test(test_booking_stats),
 		cmocka_unit_test(test_booking_list),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, ylt_db_teardown);
 }

@@ -4,74 +4,39 @@
 
 #include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ylt_cli.h"
+
 static char dir[64];
 static char db[128];
 
-static const char *bin(void)
-{
-	const char *b = getenv("YILIAN_BIN");
-	if (!b)
-		fail_msg("YILIAN_BIN is not set");
-	return b;
-}
-
-/* Runs the binary with a shell command line suffix; returns the exit status and stores
- * combined output in out. */
-static int run(const char *args, char *out, size_t cap)
-{
-	char cmd[1024];
-	FILE *p;
-	size_t n;
-	int st;
-
-	snprintf(cmd, sizeof(cmd), "'%s' %s 2>&1", bin(), args);
-	p = popen(cmd, "r");
-	assert_non_null(p);
-	n = fread(out, 1, cap - 1, p);
-	out[n] = '\0';
-	st = pclose(p);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 static int setup(void **state)
 {
-	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/ylcli.XXXXXX");
-	if (!mkdtemp(dir))
-		return -1;
+	ylt_tmpdir(dir, "/tmp/ylcli.XXXXXX");
 	snprintf(db, sizeof(db), "%s/y.db", dir);
+	*state = dir;
 	return 0;
-}
-
-static int teardown(void **state)
-{
-	char cmd[128];
-	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
 }
 
 static void test_help(void **state)
 {
 	char out[4096];
 	(void)state;
-	assert_int_equal(run("--help", out, sizeof(out)), 0);
+	assert_int_equal(ylt_cli_run(out, sizeof(out), "--help"), 0);
 	assert_non_null(strstr(out, "serve"));
 	const char *cmds[] = {"init", "serve", "user", "import", "demo", "bench", "schedule", "booking"};
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 		char args[64];
 		snprintf(args, sizeof(args), "%s --help", cmds[i]);
-		if (run(args, out, sizeof(out)) != 0 || !strstr(out, "usage"))
+		if (ylt_cli_run(out, sizeof(out), args) != 0 || !strstr(out, "usage"))
 			fail_msg("%s --help: %s", cmds[i], out);
 	}
-	assert_int_not_equal(run("frobnicate", out, sizeof(out)), 0);
+	assert_int_not_equal(ylt_cli_run(out, sizeof(out), "frobnicate"), 0);
 	assert_non_null(strstr(out, "unknown command"));
-	assert_int_not_equal(run("init", out, sizeof(out)), 0);
+	assert_int_not_equal(ylt_cli_run(out, sizeof(out), "init"), 0);
 	assert_non_null(strstr(out, "--db"));
 }
 
@@ -80,21 +45,21 @@ static void test_init_and_user(void **state)
 	char out[4096], args[512];
 	(void)state;
 	snprintf(args, sizeof(args), "init --db '%s'", db);
-	assert_int_equal(run(args, out, sizeof(out)), 0);
+	assert_int_equal(ylt_cli_run(out, sizeof(out), args), 0);
 	assert_non_null(strstr(out, "schema version"));
-	assert_int_equal(run(args, out, sizeof(out)), 0); /* idempotent */
+	assert_int_equal(ylt_cli_run(out, sizeof(out), args), 0); /* idempotent */
 
 	snprintf(args, sizeof(args), "user add --db '%s' --username root --role admin", db);
-	assert_int_equal(run(args, out, sizeof(out)), 0);
+	assert_int_equal(ylt_cli_run(out, sizeof(out), args), 0);
 	assert_non_null(strstr(out, "token: yl_"));
 	/* same name again: conflict, exit 75, message names the field */
-	assert_int_equal(run(args, out, sizeof(out)), 75);
+	assert_int_equal(ylt_cli_run(out, sizeof(out), args), 75);
 	assert_non_null(strstr(out, "username"));
 	snprintf(args, sizeof(args), "user add --db '%s' --username d --role doctor", db);
-	assert_int_equal(run(args, out, sizeof(out)), 65);
+	assert_int_equal(ylt_cli_run(out, sizeof(out), args), 65);
 	assert_non_null(strstr(out, "institution_id"));
 	snprintf(args, sizeof(args), "user add --db '%s' --username d --role admin --institution x", db);
-	assert_int_equal(run(args, out, sizeof(out)), 64);
+	assert_int_equal(ylt_cli_run(out, sizeof(out), args), 64);
 }
 
 static void test_init_refuses_newer(void **state)
@@ -108,10 +73,10 @@ static void test_init_refuses_newer(void **state)
 	assert_int_equal(yl_store_exec(s, "INSERT INTO schema_migrations VALUES (999, 'future', 0)", &d), YL_OK);
 	yl_store_close(s);
 	snprintf(args, sizeof(args), "init --db '%s'", path);
-	assert_int_equal(run(args, out, sizeof(out)), 78);
+	assert_int_equal(ylt_cli_run(out, sizeof(out), args), 78);
 	assert_non_null(strstr(out, "newer"));
 	snprintf(args, sizeof(args), "serve --db '%s' --port 0", path);
-	assert_int_equal(run(args, out, sizeof(out)), 78);
+	assert_int_equal(ylt_cli_run(out, sizeof(out), args), 78);
 
 	/* a file that is not a database: an i/o error with a clear message, not "internal" */
 	snprintf(path, sizeof(path), "%s/text.db", dir);
@@ -120,7 +85,7 @@ static void test_init_refuses_newer(void **state)
 	fputs("this is not a database, just some text that is long enough to look like a header\n", f);
 	fclose(f);
 	snprintf(args, sizeof(args), "init --db '%s'", path);
-	assert_int_equal(run(args, out, sizeof(out)), 74);
+	assert_int_equal(ylt_cli_run(out, sizeof(out), args), 74);
 	assert_non_null(strstr(out, "not a database"));
 	assert_null(strstr(out, "set up database '")  == NULL ? NULL : strstr(strstr(out, "set up database '") + 1, "set up database '"));
 }
@@ -141,7 +106,7 @@ static void test_serve_answers_and_stops(void **state)
 	if (pid == 0) {
 		dup2(pipefd[1], 1);
 		close(pipefd[0]);
-		execl(bin(), "yilian", "serve", "--db", db, "--port", "0", (char *)NULL);
+		execl(ylt_cli_bin(), "yilian", "serve", "--db", db, "--port", "0", (char *)NULL);
 		_exit(127);
 	}
 	close(pipefd[1]);
@@ -168,5 +133,5 @@ int main(void)
 		cmocka_unit_test(test_init_refuses_newer),
 		cmocka_unit_test(test_serve_answers_and_stops),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, ylt_tmpdir_teardown);
 }

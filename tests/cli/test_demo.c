@@ -13,34 +13,25 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ylt_cli.h"
+
 static char DIR_[64];
 
 static int setup(void **state)
 {
-	(void)state;
-	snprintf(DIR_, sizeof(DIR_), "/tmp/yl-demo-XXXXXX");
-	assert_non_null(mkdtemp(DIR_));
+	ylt_tmpdir(DIR_, "/tmp/yl-demo-XXXXXX");
+	*state = DIR_;
 	return 0;
-}
-
-static int teardown(void **state)
-{
-	char cmd[128];
-
-	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", DIR_);
-	return system(cmd) == 0 ? 0 : -1;
 }
 
 /* Runs the demo into DIR/name; returns the exit status and the wall time in *secs. */
 static int demo(const char *name, double *secs)
 {
-	const char *bin = getenv("YILIAN_BIN");
+	const char *bin = ylt_cli_bin();
 	char cmd[1024];
 	double t0 = yl_monotonic();
 	int st;
 
-	assert_non_null(bin);
 	snprintf(cmd, sizeof(cmd),
 		 "'%s' demo --db '%s/%s' --residents 5000 --townships 3 --days 60 --seed 7"
 		 " >'%s/%s.out' 2>'%s/%s.err'",
@@ -157,5 +148,5 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_demo_activity),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, ylt_tmpdir_teardown);
 }

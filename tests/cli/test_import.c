@@ -10,62 +10,33 @@
 
 #include "cli/csv.h"
 #include "cli/jsonl.h"
+#include "ylt_cli.h"
 
 static struct ylt_db T;
 static char OUT[4096], ERR[4096];
 
 static int setup(void **state)
 {
-	(void)state;
+	*state = &T;
 	ylt_db_open(&T);
 	ylt_seed_registry(&T);
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	ylt_db_close(&T);
-	return 0;
-}
-
-static void write_file(const char *name, const char *text)
-{
-	char path[256];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", T.dir, name);
-	f = fopen(path, "wb");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
-
-static void slurp(const char *path, char *buf, size_t cap)
-{
-	FILE *f = fopen(path, "rb");
-	size_t n = f ? fread(buf, 1, cap - 1, f) : 0;
-
-	buf[n] = '\0';
-	if (f)
-		fclose(f);
-}
-
 /* Runs `yilian import --db DB [extra] DIR/name`; returns the exit status. */
 static int import(const char *name, const char *extra)
 {
-	const char *bin = getenv("YILIAN_BIN");
+	const char *bin = ylt_cli_bin();
 	char cmd[1024], out[200], err[200];
 	int st;
 
-	assert_non_null(bin);
 	snprintf(out, sizeof(out), "%s/out.txt", T.dir);
 	snprintf(err, sizeof(err), "%s/err.txt", T.dir);
 	snprintf(cmd, sizeof(cmd), "'%s' import --db '%s' %s '%s/%s' >'%s' 2>'%s'", bin, T.path,
 		 extra ? extra : "", T.dir, name, out, err);
 	st = system(cmd);
-	slurp(out, OUT, sizeof(OUT));
-	slurp(err, ERR, sizeof(ERR));
+	ylt_cli_slurp(out, OUT, sizeof(OUT));
+	ylt_cli_slurp(err, ERR, sizeof(ERR));
 	assert_true(WIFEXITED(st));
 	return WEXITSTATUS(st);
 }
@@ -103,7 +74,7 @@ static void test_jsonl_success(void **state)
 		 "\"tags\":[\"pregnant\"],\"sex\":\"female\"}\r\n"
 		 "{\"id_number\":\"%s\",\"name\":\"丙\",\"home_area_code\":\"440106\"}",
 		 a, b, c);
-	write_file("residents.jsonl", text);
+	ylt_cli_write_file(T.dir, "residents.jsonl", text);
 	assert_int_equal(import("residents.jsonl", NULL), 0);
 	assert_non_null(strstr(OUT, "imported 3 residents in "));
 	assert_int_equal(ylt_count(&T, "residents"), n + 3);
@@ -128,7 +99,7 @@ static void test_jsonl_bad_row_imports_nothing(void **state)
 		 "{\"id_number\":\"%s\",\"name\":\"b\",\"home_area_code\":\"440106\"}\n"
 		 "{\"id_number\":\"%s\",\"name\":\"c\",\"home_area_code\":\"440106\"}\n",
 		 a, b, a);
-	write_file("bad.jsonl", text);
+	ylt_cli_write_file(T.dir, "bad.jsonl", text);
 	assert_int_equal(import("bad.jsonl", "--entity residents"), 65);
 	assert_non_null(strstr(ERR, "bad.jsonl:3: id_number: "));
 	assert_int_equal(ylt_count(&T, "residents"), n);
@@ -140,17 +111,17 @@ static void test_jsonl_bad_row_imports_nothing(void **state)
 		 "{\"id_number\":\"%s\",\"name\":\"b\",\"home_area_code\":\"440106\"}\n"
 		 "{\"id_number\":\"%s\",\"name\":\"c\",\"home_area_code\":\"440106\"}\n",
 		 a, b, a);
-	write_file("residents.ndjson", text);
+	ylt_cli_write_file(T.dir, "residents.ndjson", text);
 	assert_int_equal(import("residents.ndjson", NULL), 75);
 	assert_non_null(strstr(ERR, "residents.ndjson:3: id_number: "));
 	assert_int_equal(ylt_count(&T, "residents"), n);
 	/* malformed JSON, and an unknown area */
-	write_file("residents.jsonl", "{\"id_number\":\"x\",\n");
+	ylt_cli_write_file(T.dir, "residents.jsonl", "{\"id_number\":\"x\",\n");
 	assert_int_equal(import("residents.jsonl", NULL), 65);
 	assert_non_null(strstr(ERR, "residents.jsonl:1: malformed JSON"));
 	snprintf(text, sizeof(text),
 		 "{\"id_number\":\"%s\",\"name\":\"a\",\"home_area_code\":\"440199\"}\n", a);
-	write_file("residents.jsonl", text);
+	ylt_cli_write_file(T.dir, "residents.jsonl", text);
 	assert_int_equal(import("residents.jsonl", NULL), 66);
 	assert_non_null(strstr(ERR, "residents.jsonl:1: home_area_code: "));
 	assert_int_equal(ylt_count(&T, "residents"), n);
@@ -169,7 +140,7 @@ static void test_csv_quoting(void **state)
 		 "%s,\"Wang, \"\"Ah\"\" Wei\",440106001,hypertension;diabetes,\r\n"
 		 "%s,\"两行\n名字\",440106002,,13800000000\r\n",
 		 a, b);
-	write_file("residents.csv", text);
+	ylt_cli_write_file(T.dir, "residents.csv", text);
 	assert_int_equal(import("residents.csv", NULL), 0);
 	assert_non_null(strstr(OUT, "imported 2 residents"));
 	assert_int_equal(ylt_count(&T, "residents"), n + 2);
@@ -196,24 +167,24 @@ static void test_csv_errors_name_the_line(void **state)
 		 "%s,\"a\nb\",440106,\n"
 		 "%s,c,440106,elderly_65\n",
 		 a, b);
-	write_file("residents.csv", text);
+	ylt_cli_write_file(T.dir, "residents.csv", text);
 	assert_int_equal(import("residents.csv", NULL), 65);
 	assert_non_null(strstr(ERR, "residents.csv:4: tags: elderly_65 is derived from age"));
 	assert_int_equal(ylt_count(&T, "residents"), n);
 	/* field count, stray quote, unterminated quote */
-	write_file("residents.csv", "id_number,name,home_area_code\nx,y\n");
+	ylt_cli_write_file(T.dir, "residents.csv", "id_number,name,home_area_code\nx,y\n");
 	assert_int_equal(import("residents.csv", NULL), 65);
 	assert_non_null(strstr(ERR, "residents.csv:2: 2 fields where the header has 3"));
-	write_file("residents.csv", "id_number,name,home_area_code\n\nx,a\"b,c\n");
+	ylt_cli_write_file(T.dir, "residents.csv", "id_number,name,home_area_code\n\nx,a\"b,c\n");
 	assert_int_equal(import("residents.csv", NULL), 65);
 	assert_non_null(strstr(ERR, "residents.csv:3: quote inside an unquoted field"));
-	write_file("residents.csv", "id_number,name,home_area_code\nx,\"y\n\n");
+	ylt_cli_write_file(T.dir, "residents.csv", "id_number,name,home_area_code\nx,\"y\n\n");
 	assert_int_equal(import("residents.csv", NULL), 65);
 	assert_non_null(strstr(ERR, "not closed"));
-	write_file("residents.csv", "");
+	ylt_cli_write_file(T.dir, "residents.csv", "");
 	assert_int_equal(import("residents.csv", NULL), 65);
 	assert_non_null(strstr(ERR, "header row is required"));
-	write_file("residents.csv", "id_number,name,name\n");
+	ylt_cli_write_file(T.dir, "residents.csv", "id_number,name,name\n");
 	assert_int_equal(import("residents.csv", NULL), 65);
 	assert_non_null(strstr(ERR, "appears twice"));
 	assert_int_equal(ylt_count(&T, "residents"), n);
@@ -224,13 +195,14 @@ static void test_csv_institutions_typed_cells(void **state)
 	int64_t n = ylt_count(&T, "institutions");
 	(void)state;
 
-	write_file("institutions.csv",
-		   "code,name,level,kind,area_code,beds,township_centre_id\n"
-		   "V-101,村卫生室101,village,,440106001,0,3\n"
-		   "H-102,专科医院,secondary,specialty,440106,120,\n");
+	ylt_cli_write_file(T.dir, "institutions.csv",
+			   "code,name,level,kind,area_code,beds,township_centre_id\n"
+			   "V-101,村卫生室101,village,,440106001,0,3\n"
+			   "H-102,专科医院,secondary,specialty,440106,120,\n");
 	assert_int_equal(import("institutions.csv", NULL), 0);
 	assert_int_equal(ylt_count(&T, "institutions"), n + 2);
-	write_file("institutions.csv", "code,name,level,area_code,beds\nX-1,x,primary,440106,many\n");
+	ylt_cli_write_file(T.dir, "institutions.csv",
+			   "code,name,level,area_code,beds\nX-1,x,primary,440106,many\n");
 	assert_int_equal(import("institutions.csv", NULL), 65);
 	assert_non_null(strstr(ERR, "institutions.csv:2: beds: beds must be an integer"));
 	assert_int_equal(ylt_count(&T, "institutions"), n + 2);
@@ -243,18 +215,18 @@ static void test_csv_practitioners_and_teams(void **state)
 	int64_t p = ylt_count(&T, "practitioners"), t = ylt_count(&T, "teams");
 	(void)state;
 
-	write_file("practitioners.csv",
-		   "name,title,general_practitioner,licence_no,institution_id\n"
-		   "全科甲,attending_physician,true,L-9001,3\n"
-		   "护士乙,nurse,false,,3\n");
+	ylt_cli_write_file(T.dir, "practitioners.csv",
+			   "name,title,general_practitioner,licence_no,institution_id\n"
+			   "全科甲,attending_physician,true,L-9001,3\n"
+			   "护士乙,nurse,false,,3\n");
 	assert_int_equal(import("practitioners.csv", NULL), 0);
 	assert_int_equal(ylt_count(&T, "practitioners"), p + 2);
-	write_file("teams.csv",
-		   "name,institution_id,leader_id,capacity,member_ids\n"
-		   "五山一队,3,1,500,1;2\n");
+	ylt_cli_write_file(T.dir, "teams.csv",
+			   "name,institution_id,leader_id,capacity,member_ids\n"
+			   "五山一队,3,1,500,1;2\n");
 	assert_int_equal(import("teams.csv", NULL), 0);
 	assert_int_equal(ylt_count(&T, "teams"), t + 1);
-	write_file("teams.csv", "name,institution_id,leader_id\n二队,3,9999\n");
+	ylt_cli_write_file(T.dir, "teams.csv", "name,institution_id,leader_id\n二队,3,9999\n");
 	assert_int_equal(import("teams.csv", NULL), 66);
 	assert_non_null(strstr(ERR, "teams.csv:2: leader_id: "));
 	assert_int_equal(ylt_count(&T, "teams"), t + 1);
@@ -263,12 +235,12 @@ static void test_csv_practitioners_and_teams(void **state)
 static void test_usage_errors(void **state)
 {
 	(void)state;
-	write_file("people.jsonl", "");
+	ylt_cli_write_file(T.dir, "people.jsonl", "");
 	assert_int_equal(import("people.jsonl", NULL), 64);
 	assert_non_null(strstr(ERR, "unknown entity 'people'"));
 	assert_int_equal(import("people.jsonl", "--entity residents"), 0);
 	assert_non_null(strstr(OUT, "imported 0 residents"));
-	write_file("residents.txt", "");
+	ylt_cli_write_file(T.dir, "residents.txt", "");
 	assert_int_equal(import("residents.txt", NULL), 64);
 	assert_int_equal(import("missing.jsonl", "--entity residents"), 66);
 }
@@ -402,5 +374,5 @@ int main(void)
 		cmocka_unit_test(test_csv_reader_errors),
 		cmocka_unit_test(test_jsonl_reader),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, ylt_db_teardown);
 }

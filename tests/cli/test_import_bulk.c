@@ -40,6 +40,7 @@
 #include "domain/signing_stock.h"
 #include "domain/team.h"
 #include "ylt_booking.h"
+#include "ylt_cli.h"
 
 /* BULK_REBUILD_BYTES of cmd_import.c: files larger than this take the bulk path. */
 enum { BULK_BYTES = 8 << 20 };
@@ -336,8 +337,7 @@ static int group_setup(void **state)
 
 	(void)state;
 	assert_true(ndays % 7919 != 0);
-	snprintf(DIR_, sizeof(DIR_), "/tmp/yltest.XXXXXX");
-	assert_non_null(mkdtemp(DIR_));
+	ylt_tmpdir(DIR_, "/tmp/yltest.XXXXXX");
 	/* The world's residents' ids and counts (every world database is the same). */
 	world_open(&w);
 	for (int a = 0; a < NAREAS; a++)
@@ -375,8 +375,6 @@ static int group_setup(void **state)
 
 static int group_teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
 	if (BULK_OPEN)
 		ylt_db_close(&BULK);
@@ -385,36 +383,24 @@ static int group_teardown(void **state)
 	free(BIRTH);
 	free(HOME);
 	free(TAGS);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", DIR_);
-	return system(cmd) == 0 ? 0 : -1;
+	return ylt_tmpdir_remove(DIR_);
 }
 
 /* --- running the binary and reading the database --- */
 
-static void slurp(const char *path, char *buf, size_t cap)
-{
-	FILE *f = fopen(path, "rb");
-	size_t n = f ? fread(buf, 1, cap - 1, f) : 0;
-
-	buf[n] = '\0';
-	if (f)
-		fclose(f);
-}
-
 /* Runs `yilian ARGS` (args already quoted); stdout in OUT, stderr in ERR; the exit status. */
 static int yilian(const char *args)
 {
-	const char *bin = getenv("YILIAN_BIN");
+	const char *bin = ylt_cli_bin();
 	char cmd[1024], out[128], err[128];
 	int st;
 
-	assert_non_null(bin);
 	snprintf(out, sizeof(out), "%s/out.txt", DIR_);
 	snprintf(err, sizeof(err), "%s/err.txt", DIR_);
 	snprintf(cmd, sizeof(cmd), "'%s' %s >'%s' 2>'%s'", bin, args, out, err);
 	st = system(cmd);
-	slurp(out, OUT, sizeof(OUT));
-	slurp(err, ERR, sizeof(ERR));
+	ylt_cli_slurp(out, OUT, sizeof(OUT));
+	ylt_cli_slurp(err, ERR, sizeof(ERR));
 	assert_true(WIFEXITED(st));
 	return WEXITSTATUS(st);
 }

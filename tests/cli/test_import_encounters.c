@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 
 #include "ylt_booking.h"
+#include "ylt_cli.h"
 
 static struct ylt_db T;
 static char ERR[4096];
@@ -19,7 +20,7 @@ static int setup(void **state)
 {
 	int64_t dept, slot;
 
-	(void)state;
+	*state = &T;
 	ylt_db_open(&T);
 	ylt_seed_registry(&T);
 	ylt_begin(&T);
@@ -36,44 +37,18 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	ylt_db_close(&T);
-	return 0;
-}
-
-static void write_file(const char *name, const char *text)
-{
-	char path[256];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", T.dir, name);
-	f = fopen(path, "wb");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
-
 /* Runs `yilian import --db DB DIR/name`; returns the exit status, stderr in ERR. */
 static int import(const char *name)
 {
-	const char *bin = getenv("YILIAN_BIN");
+	const char *bin = ylt_cli_bin();
 	char cmd[1024], err[200];
-	FILE *f;
-	size_t n;
 	int st;
 
-	assert_non_null(bin);
 	snprintf(err, sizeof(err), "%s/err.txt", T.dir);
 	snprintf(cmd, sizeof(cmd), "'%s' import --db '%s' '%s/%s' >/dev/null 2>'%s'", bin, T.path,
 		 T.dir, name, err);
 	st = system(cmd);
-	f = fopen(err, "rb");
-	n = f ? fread(ERR, 1, sizeof(ERR) - 1, f) : 0;
-	ERR[n] = '\0';
-	if (f)
-		fclose(f);
+	ylt_cli_slurp(err, ERR, sizeof(ERR));
 	assert_true(WIFEXITED(st));
 	return WEXITSTATUS(st);
 }
@@ -93,7 +68,7 @@ static void test_jsonl(void **state)
 		 "[\"I63.900\"],\"costs\":{\"bed\":7000,\"drugs\":30000},\"fund_paid\":25000,"
 		 "\"out_of_pocket\":12000}\n",
 		 (long long)R1, (long long)BOOKING, (long long)R1 + 1);
-	write_file("encounters.jsonl", text);
+	ylt_cli_write_file(T.dir, "encounters.jsonl", text);
 	if (import("encounters.jsonl") != 0)
 		fail_msg("import: %s", ERR);
 	assert_int_equal(ylt_count(&T, "encounters"), 2);
@@ -121,7 +96,7 @@ static void test_csv(void **state)
 		 "outpatient,%lld,3,2026-03-10,I10;E11.900,1200,800,,1500,500\n"
 		 "emergency,%lld,2,2026-03-11,S52.500,300,0,0,0,300\n",
 		 (long long)R1, (long long)R1 + 1);
-	write_file("encounters.csv", text);
+	ylt_cli_write_file(T.dir, "encounters.csv", text);
 	if (import("encounters.csv") != 0)
 		fail_msg("import: %s", ERR);
 	assert_int_equal(ylt_count(&T, "encounters"), before + 2);
@@ -147,7 +122,7 @@ static void test_bad_row_imports_nothing(void **state)
 		 "out_of_pocket\n"
 		 "outpatient,%lld,3,2026-03-12,I10,100,100,0\n"
 		 "outpatient,%lld,3,2026-03-12,I10,1200,1000,0\n", (long long)R1, (long long)R1);
-	write_file("encounters.csv", text);
+	ylt_cli_write_file(T.dir, "encounters.csv", text);
 	assert_int_equal(import("encounters.csv"), 65);
 	assert_non_null(strstr(ERR, "encounters.csv:3: out_of_pocket:"));
 	assert_non_null(strstr(ERR, "costs total 1200 fen"));
@@ -160,7 +135,7 @@ static void test_bad_row_imports_nothing(void **state)
 		 "{\"kind\":\"outpatient\",\"resident_id\":%lld,\"institution_id\":3,"
 		 "\"visit_date\":\"2026-03-12\",\"diagnoses\":[\"high blood pressure\"],"
 		 "\"costs\":{},\"fund_paid\":0,\"out_of_pocket\":0}\n", (long long)R1, (long long)R1);
-	write_file("encounters.jsonl", text);
+	ylt_cli_write_file(T.dir, "encounters.jsonl", text);
 	assert_int_equal(import("encounters.jsonl"), 65);
 	assert_non_null(strstr(ERR, "encounters.jsonl:2: diagnoses:"));
 	for (int i = 0; i < 4; i++)
@@ -174,5 +149,5 @@ int main(void)
 		cmocka_unit_test(test_csv),
 		cmocka_unit_test(test_bad_row_imports_nothing),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, ylt_db_teardown);
 }

@@ -7,94 +7,33 @@
 #include "yltest.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 
 #include "ylt_booking.h"
+#include "ylt_cli.h"
 
 static struct ylt_db T;
 static int64_t dept, resident;      /* residents resident .. resident + 3 */
 static int64_t done_ref;            /* the completed referral, set by test_full_path */
 static char admission[YL_DATE_LEN]; /* two days from today */
 
-static const char *bin(void)
-{
-	const char *b = getenv("YILIAN_BIN");
-	if (!b)
-		fail_msg("YILIAN_BIN is not set");
-	return b;
-}
-
-/* Runs the binary with args; returns the exit status and stores stdout and stderr together
- * in out. */
-static int run(char *out, size_t cap, const char *args)
-{
-	char cmd[1024];
-	FILE *p;
-	size_t n;
-	int st;
-
-	snprintf(cmd, sizeof(cmd), "'%s' %s 2>&1", bin(), args);
-	p = popen(cmd, "r");
-	assert_non_null(p);
-	n = fread(out, 1, cap - 1, p);
-	out[n] = '\0';
-	st = pclose(p);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-/* Everything a refused referral write could have touched, as one comparable snapshot. */
-struct snap {
-	int64_t referrals, states, events, bookings, audit, measures;
+/* Everything a refused referral write could have touched, one value a query. */
+static const char *const SNAP[] = {
+	"SELECT count(*) FROM referrals",
+	"SELECT coalesce(sum(id * length(status) + updated_at % 1000 + length(coalesce("
+	"status_reason, '')) + length(coalesce(planned_admission_date, ''))), 0) FROM referrals",
+	"SELECT count(*) FROM referral_events",
+	"SELECT count(*) FROM bookings",
+	"SELECT count(*) FROM audit_log",
+	"SELECT coalesce(sum(value), 0) FROM measure_agg",
+	NULL,
 };
-
-static void snapshot(struct snap *s)
-{
-	s->referrals = ylt_count(&T, "referrals");
-	s->states = yltb_scalar(&T, "SELECT coalesce(sum(id * length(status) + updated_at %% 1000 +"
-				" length(coalesce(status_reason, '')) + length(coalesce("
-				"planned_admission_date, ''))), 0) FROM referrals");
-	s->events = ylt_count(&T, "referral_events");
-	s->bookings = ylt_count(&T, "bookings");
-	s->audit = ylt_count(&T, "audit_log");
-	s->measures = yltb_scalar(&T, "SELECT coalesce(sum(value), 0) FROM measure_agg");
-}
 
 /* Runs a command that must be refused with code and a message containing needle, and checks
  * that the database is unchanged. */
 static void expect_fail(int code, const char *needle, const char *args)
 {
-	char out[4096];
-	struct snap before, after;
-	int rc;
-
-	snapshot(&before);
-	rc = run(out, sizeof(out), args);
-	if (rc != code || !strstr(out, needle))
-		fail_msg("%s: exit %d (want %d, '%s'), output: %s", args, rc, code, needle, out);
-	snapshot(&after);
-	if (memcmp(&before, &after, sizeof(before)) != 0)
-		fail_msg("%s: refused but the database changed", args);
-}
-
-static void must_run(char *out, size_t cap, const char *args)
-{
-	int rc = run(out, cap, args);
-
-	if (rc != 0)
-		fail_msg("%s: exit %d, output: %s", args, rc, out);
-}
-
-/* The id printed by "referral N: ..." in out. */
-static int64_t printed_id(const char *out)
-{
-	const char *p = strstr(out, "referral ");
-	long long id;
-
-	if (!p || sscanf(p + strlen("referral "), "%lld:", &id) != 1)
-		fail_msg("no 'referral N:' in: %s", out);
-	return id;
+	ylt_cli_expect_refused(&T, SNAP, code, needle, args);
 }
 
 static int64_t with_status(int64_t id, const char *status)
@@ -118,14 +57,14 @@ static int64_t create_up(const char *care, int64_t who)
 		 " --resident %lld --from 3 --to 2 --department %lld --diagnosis I10"
 		 " --reason 'blood pressure not controlled'", T.path, care, (long long)who,
 		 (long long)dept);
-	must_run(out, sizeof(out), args);
+	ylt_cli_must_run(out, sizeof(out), args);
 	assert_non_null(strstr(out, ": requested, up "));
-	return printed_id(out);
+	return ylt_cli_printed_id(out, "referral");
 }
 
 static int setup(void **state)
 {
-	(void)state;
+	*state = &T;
 	ylt_db_open(&T);
 	ylt_seed_registry(&T);
 	ylt_begin(&T);
@@ -136,19 +75,12 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	ylt_db_close(&T);
-	return 0;
-}
-
 static void test_help(void **state)
 {
 	char out[8192];
 
 	(void)state;
-	must_run(out, sizeof(out), "referral --help");
+	ylt_cli_must_run(out, sizeof(out), "referral --help");
 	assert_non_null(strstr(out, "referral create --db FILE --direction up|down|lateral"));
 	assert_non_null(strstr(out, "referral accept --db FILE --id N [--slot N] [--admission"));
 	assert_non_null(strstr(out, "referral reject --db FILE --id N --reason TEXT"));
@@ -162,11 +94,11 @@ static void test_help(void **state)
 		char args[64];
 
 		snprintf(args, sizeof(args), "referral %s --help", *v);
-		must_run(out, sizeof(out), args);
+		ylt_cli_must_run(out, sizeof(out), args);
 		assert_non_null(strstr(out, "--diagnosis"));
 		assert_non_null(strstr(out, "--admission"));
 	}
-	must_run(out, sizeof(out), "--help");
+	ylt_cli_must_run(out, sizeof(out), "--help");
 	assert_non_null(strstr(out, "referral"));
 }
 
@@ -194,7 +126,7 @@ static void test_full_path(void **state)
 
 	snprintf(args, sizeof(args), "referral accept --db '%s' --id %lld --admission %s", T.path,
 		 (long long)id, admission);
-	must_run(out, sizeof(out), args);
+	ylt_cli_must_run(out, sizeof(out), args);
 	assert_non_null(strstr(out, ": accepted,"));
 	assert_non_null(strstr(out, admission));
 	assert_int_equal(with_status(id, "accepted"), 1);
@@ -204,14 +136,14 @@ static void test_full_path(void **state)
 	assert_int_equal(events_of(id), 2);
 
 	snprintf(args, sizeof(args), "referral arrive --db '%s' --id %lld", T.path, (long long)id);
-	must_run(out, sizeof(out), args);
+	ylt_cli_must_run(out, sizeof(out), args);
 	assert_non_null(strstr(out, ": arrived,"));
 	assert_int_equal(with_status(id, "arrived"), 1);
 	assert_int_equal(events_of(id), 3);
 
 	snprintf(args, sizeof(args), "referral complete --db '%s' --id %lld", T.path,
 		 (long long)id);
-	must_run(out, sizeof(out), args);
+	ylt_cli_must_run(out, sizeof(out), args);
 	assert_non_null(strstr(out, ": completed,"));
 	assert_int_equal(with_status(id, "completed"), 1);
 	assert_int_equal(yltb_scalar(&T, "SELECT count(*) FROM referral_events WHERE referral_id ="
@@ -232,7 +164,7 @@ static void test_reject_cancel_list(void **state)
 	r1 = create_up("outpatient", resident + 1);
 	snprintf(args, sizeof(args), "referral reject --db '%s' --id %lld --reason 'no bed'",
 		 T.path, (long long)r1);
-	must_run(out, sizeof(out), args);
+	ylt_cli_must_run(out, sizeof(out), args);
 	assert_non_null(strstr(out, ": rejected,"));
 	assert_non_null(strstr(out, "reason: no bed"));
 	assert_int_equal(yltb_scalar(&T, "SELECT count(*) FROM referrals WHERE id = %lld AND"
@@ -242,7 +174,7 @@ static void test_reject_cancel_list(void **state)
 	r2 = create_up("outpatient", resident + 1);
 	snprintf(args, sizeof(args), "referral cancel --db '%s' --id %lld --reason 'went home'",
 		 T.path, (long long)r2);
-	must_run(out, sizeof(out), args);
+	ylt_cli_must_run(out, sizeof(out), args);
 	assert_non_null(strstr(out, ": cancelled,"));
 	assert_int_equal(yltb_scalar(&T, "SELECT count(*) FROM referrals WHERE id = %lld AND"
 				     " status = 'cancelled' AND status_reason = 'went home'",
@@ -250,13 +182,13 @@ static void test_reject_cancel_list(void **state)
 
 	snprintf(args, sizeof(args), "referral list --db '%s' --resident %lld", T.path,
 		 (long long)resident + 1);
-	must_run(out, sizeof(out), args);
+	ylt_cli_must_run(out, sizeof(out), args);
 	assert_non_null(strstr(out, "rejected"));
 	assert_non_null(strstr(out, "no bed"));
 	assert_non_null(strstr(out, "cancelled"));
 	assert_non_null(strstr(out, "2 referrals"));
 	snprintf(args, sizeof(args), "referral list --db '%s' --status completed", T.path);
-	must_run(out, sizeof(out), args);
+	ylt_cli_must_run(out, sizeof(out), args);
 	assert_non_null(strstr(out, "completed"));
 	assert_non_null(strstr(out, "1 referral\n"));
 }
@@ -343,5 +275,5 @@ int main(void)
 		cmocka_unit_test(test_reject_cancel_list),
 		cmocka_unit_test(test_refusals),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, ylt_db_teardown);
 }

@@ -11,40 +11,14 @@
 #include "yltest.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 
 #include "domain/encounter.h"
 #include "ylt_booking.h"
+#include "ylt_cli.h"
 
 static struct ylt_db T;
 static const char *DX[] = {"I10"};
-
-static const char *bin(void)
-{
-	const char *b = getenv("YILIAN_BIN");
-	if (!b)
-		fail_msg("YILIAN_BIN is not set");
-	return b;
-}
-
-/* Runs the binary with args; returns the exit status, stdout and stderr together in out. */
-static int run(char *out, size_t cap, const char *args)
-{
-	char cmd[1024];
-	FILE *p;
-	size_t n;
-	int st;
-
-	snprintf(cmd, sizeof(cmd), "'%s' %s 2>&1", bin(), args);
-	p = popen(cmd, "r");
-	assert_non_null(p);
-	n = fread(out, 1, cap - 1, p);
-	out[n] = '\0';
-	st = pclose(p);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
 
 /* Runs `report --db DB fmt...` and returns the exit status. */
 static int report(char *out, size_t cap, const char *extra)
@@ -52,7 +26,7 @@ static int report(char *out, size_t cap, const char *extra)
 	char args[512];
 
 	snprintf(args, sizeof(args), "report --db '%s' %s", T.path, extra);
-	return run(out, cap, args);
+	return ylt_cli_run(out, cap, args);
 }
 
 static void visit(int64_t res, int64_t inst, const char *date, int64_t cost)
@@ -75,7 +49,7 @@ static int setup(void **state)
 {
 	int64_t r;
 
-	(void)state;
+	*state = &T;
 	ylt_db_open(&T);
 	ylt_seed_registry(&T);
 	yl_clock_fixed(&T.clock, YLT_NOW - 23 * 86400);
@@ -89,13 +63,6 @@ static int setup(void **state)
 	visit(r, 2, "2026-02-07", 1000);
 	ylt_commit(&T);
 	yl_clock_fixed(&T.clock, YLT_NOW);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	ylt_db_close(&T);
 	return 0;
 }
 
@@ -198,12 +165,12 @@ static void test_bad_input(void **state)
 	assert_non_null(strstr(out, "--today"));
 	assert_int_equal(report(out, sizeof(out), "--frobnicate"), 64);
 	assert_non_null(strstr(out, "unknown option"));
-	assert_int_equal(run(out, sizeof(out), "report --area 440000"), 64);
+	assert_int_equal(ylt_cli_run(out, sizeof(out), "report --area 440000"), 64);
 	assert_non_null(strstr(out, "--db"));
 	snprintf(args, sizeof(args), "report --db '%s.missing'", T.path);
-	assert_int_not_equal(run(out, sizeof(out), args), 0);
+	assert_int_not_equal(ylt_cli_run(out, sizeof(out), args), 0);
 	assert_non_null(strstr(out, "cannot open database"));
-	assert_int_equal(run(out, sizeof(out), "report --help"), 0);
+	assert_int_equal(ylt_cli_run(out, sizeof(out), "report --help"), 0);
 	assert_non_null(strstr(out, "usage: yilian report"));
 }
 
@@ -215,5 +182,5 @@ int main(void)
 		cmocka_unit_test(test_today_moves_the_default_period),
 		cmocka_unit_test(test_bad_input),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, ylt_db_teardown);
 }

@@ -10,33 +10,24 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ylt_cli.h"
+
 static char DIR_[64];
 
 static int setup(void **state)
 {
-	(void)state;
-	snprintf(DIR_, sizeof(DIR_), "/tmp/yl-simcli-XXXXXX");
-	assert_non_null(mkdtemp(DIR_));
+	ylt_tmpdir(DIR_, "/tmp/yl-simcli-XXXXXX");
+	*state = DIR_;
 	return 0;
-}
-
-static int teardown(void **state)
-{
-	char cmd[128];
-
-	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", DIR_);
-	return system(cmd) == 0 ? 0 : -1;
 }
 
 /* Runs `yilian ARGS` with stdout in DIR/out and stderr in DIR/err; returns the exit code. */
 static int run(const char *args)
 {
-	const char *bin = getenv("YILIAN_BIN");
+	const char *bin = ylt_cli_bin();
 	char cmd[2048];
 	int st;
 
-	assert_non_null(bin);
 	snprintf(cmd, sizeof(cmd), "cd '%s' && '%s' %s >out 2>err", DIR_, bin, args);
 	st = system(cmd);
 	assert_true(WIFEXITED(st));
@@ -58,18 +49,6 @@ static const char *slurp(const char *name)
 	fclose(f);
 	buf[n] = '\0';
 	return buf;
-}
-
-static void write_file(const char *name, const char *text)
-{
-	char path[128];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", DIR_, name);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
 }
 
 static void test_generate_run_continue(void **state)
@@ -95,7 +74,7 @@ static void test_policy_print_and_errors(void **state)
 	assert_non_null(strstr(slurp("out"), "primary_first"));
 	assert_int_equal(run("sim policy --set fd_quota=2"), 64);
 	assert_non_null(strstr(slurp("err"), "fd_quota"));
-	write_file("bad.conf", "# a policy\nfd_quota = 0.3\nfd_qouta = 0.4\n");
+	ylt_cli_write_file(DIR_, "bad.conf", "# a policy\nfd_quota = 0.3\nfd_qouta = 0.4\n");
 	assert_int_equal(run("sim policy --config bad.conf"), 64);
 	assert_non_null(strstr(slurp("err"), "bad.conf:3"));
 	assert_non_null(strstr(slurp("err"), "fd_quota")); /* the suggestion */
@@ -111,8 +90,8 @@ static void test_compare(void **state)
 	char args[512];
 
 	(void)state;
-	write_file("a.conf", "fd_quota = 0\n");
-	write_file("b.conf", "fd_quota = 0.5\n");
+	ylt_cli_write_file(DIR_, "a.conf", "fd_quota = 0\n");
+	ylt_cli_write_file(DIR_, "b.conf", "fd_quota = 0.5\n");
 	snprintf(args, sizeof(args), "sim compare a.conf b.conf --dir '%s' --residents 1500"
 		 " --townships 2 --villages 1 --days 5", DIR_);
 	assert_int_equal(run(args), 0);
@@ -128,5 +107,5 @@ int main(void)
 		cmocka_unit_test(test_policy_print_and_errors),
 		cmocka_unit_test(test_compare),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, ylt_tmpdir_teardown);
 }

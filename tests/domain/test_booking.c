@@ -122,7 +122,7 @@ static int64_t slot_public(int64_t slot)
 
 static int setup(void **state)
 {
-	(void)state;
+	*state = &T;
 	ylt_db_open(&T);
 	ylt_seed_registry(&T);
 	dept_a = yltb_department(&T, 1, "内科");
@@ -137,13 +137,6 @@ static int setup(void **state)
 	reg = (struct yl_actor){yltb_user(&T, "reg", "regulator", 0, 0), "reg", YL_ROLE_REGULATOR, 0, 0};
 	res1 = (struct yl_actor){yltb_user(&T, "res1", "resident", 0, r1), "res1", YL_ROLE_RESIDENT, 0, r1};
 	res2 = (struct yl_actor){yltb_user(&T, "res2", "resident", 0, r2), "res2", YL_ROLE_RESIDENT, 0, r2};
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	ylt_db_close(&T);
 	return 0;
 }
 
@@ -589,22 +582,23 @@ static void test_list(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_book_public, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_slot_full_and_pools, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_skewed_clocks_never_overbook, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_fallback, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pool_not_allowed, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_family_doctor_pool, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_not_released, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_past_and_stopped, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_duplicate, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_too_many, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_no_show_suspension, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_suspension_window, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_cancel, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_check_in_and_seen, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_idempotency, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_list, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_book_public, setup, ylt_db_teardown),
+		cmocka_unit_test_setup_teardown(test_slot_full_and_pools, setup, ylt_db_teardown),
+		cmocka_unit_test_setup_teardown(test_skewed_clocks_never_overbook, setup,
+						ylt_db_teardown),
+		cmocka_unit_test_setup_teardown(test_fallback, setup, ylt_db_teardown),
+		cmocka_unit_test_setup_teardown(test_pool_not_allowed, setup, ylt_db_teardown),
+		cmocka_unit_test_setup_teardown(test_family_doctor_pool, setup, ylt_db_teardown),
+		cmocka_unit_test_setup_teardown(test_not_released, setup, ylt_db_teardown),
+		cmocka_unit_test_setup_teardown(test_past_and_stopped, setup, ylt_db_teardown),
+		cmocka_unit_test_setup_teardown(test_duplicate, setup, ylt_db_teardown),
+		cmocka_unit_test_setup_teardown(test_too_many, setup, ylt_db_teardown),
+		cmocka_unit_test_setup_teardown(test_no_show_suspension, setup, ylt_db_teardown),
+		cmocka_unit_test_setup_teardown(test_suspension_window, setup, ylt_db_teardown),
+		cmocka_unit_test_setup_teardown(test_cancel, setup, ylt_db_teardown),
+		cmocka_unit_test_setup_teardown(test_check_in_and_seen, setup, ylt_db_teardown),
+		cmocka_unit_test_setup_teardown(test_idempotency, setup, ylt_db_teardown),
+		cmocka_unit_test_setup_teardown(test_list, setup, ylt_db_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -147,19 +147,12 @@ static int64_t bookings_of(int64_t slot, const char *pool)
 
 static int setup(void **state)
 {
-	(void)state;
+	*state = &T;
 	ylt_db_open(&T);
 	ylt_seed_registry(&T);
 	ylt_begin(&T);
 	first_resident = yltb_residents(&T, ATTEMPTS);
 	ylt_commit(&T);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	ylt_db_close(&T);
 	return 0;
 }
 
@@ -267,5 +260,5 @@ int main(void)
 		cmocka_unit_test(test_threads_one_key),
 		cmocka_unit_test(test_processes_one_slot),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, ylt_db_teardown);
 }

@@ -57,7 +57,7 @@ static int setup(void **state)
 {
 	int64_t d1, d2, d3, s;
 
-	(void)state;
+	*state = &T;
 	ylt_db_open(&T);
 	ylt_seed_registry(&T);
 	ylt_begin(&T);
@@ -109,13 +109,6 @@ static int setup(void **state)
 	yltb_exec(&T, "INSERT INTO consortia(id, code, name, kind, lead_institution_id,"
 		  " created_at) VALUES (2, 'YG-2', '空', 'specialty_alliance', 4, 0)");
 	ylt_commit(&T);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	ylt_db_close(&T);
 	return 0;
 }
 
@@ -323,5 +316,5 @@ int main(void)
 		cmocka_unit_test(test_consortium_by_date),
 		cmocka_unit_test(test_errors),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, ylt_db_teardown);
 }

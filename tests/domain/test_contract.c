@@ -35,17 +35,6 @@ static void sql(const char *s)
 		fail_msg("%s: %s", s, T.diag.message);
 }
 
-static int64_t add_gp(int64_t inst)
-{
-	char s[300];
-
-	snprintf(s, sizeof(s), "INSERT INTO practitioners(name, title, general_practitioner,"
-		 " institution_id, created_at) VALUES ('gp', 'attending_physician', 1, %lld, 0)",
-		 (long long)inst);
-	sql(s);
-	return last_id("practitioners");
-}
-
 static int64_t add_resident(void)
 {
 	static int seq = 100;
@@ -70,34 +59,14 @@ static void at(const char *date)
 
 static void now(void) { yl_clock_fixed(&T.clock, YLT_NOW); }
 
-static int64_t make_team(int64_t inst, int64_t capacity)
-{
-	struct yl_team in = {0}, out;
-
-	in.name = "team";
-	in.institution_id = inst;
-	in.leader_id = add_gp(inst);
-	in.capacity = capacity;
-	if (yl_team_create(&T.ctx, &in, &out))
-		fail_msg("team: %s", T.diag.message);
-	return out.id;
-}
-
 static int setup(void **state)
 {
-	(void)state;
+	*state = &T;
 	ylt_db_open(&T);
 	ylt_seed_registry(&T);
-	team_a = make_team(3, 2);
-	team_b = make_team(4, 100);
-	team_full = make_team(4, 1);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	ylt_db_close(&T);
+	team_a = ylt_gp_team(&T, 3, 2);
+	team_b = ylt_gp_team(&T, 4, 100);
+	team_full = ylt_gp_team(&T, 4, 1);
 	return 0;
 }
 
@@ -477,8 +446,8 @@ static void test_scheduled_renewal(void **state)
 	char q[400];
 	(void)state;
 
-	t1 = make_team(3, 1);
-	t2 = make_team(3, 1);
+	t1 = ylt_gp_team(&T, 3, 1);
+	t2 = ylt_gp_team(&T, 3, 1);
 	k = must_sign(r, team_b);
 	assert_int_equal(yl_contract_renew(&T.ctx, k, 0, &out), YL_OK);
 	s1 = out.id;
@@ -999,5 +968,5 @@ int main(void)
 		cmocka_unit_test(test_current),
 		cmocka_unit_test(test_settle_all), /* last: it sweeps the other tests' rows too */
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, ylt_db_teardown);
 }

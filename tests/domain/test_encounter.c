@@ -34,7 +34,7 @@ static int setup(void **state)
 {
 	int64_t s2, s2b, s3;
 
-	(void)state;
+	*state = &T;
 	ylt_db_open(&T);
 	ylt_seed_registry(&T);
 	ylt_begin(&T);
@@ -65,13 +65,6 @@ static int setup(void **state)
 		  " 'outpatient', %lld, 3, 2, 'I10', 'r', 'requested', 0, 1, 2, 1)", (long long)R1);
 	F1 = yltb_scalar(&T, "SELECT max(id) FROM referrals");
 	ylt_commit(&T);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	ylt_db_close(&T);
 	return 0;
 }
 
@@ -412,5 +405,5 @@ int main(void)
 		cmocka_unit_test(test_permissions),
 		cmocka_unit_test(test_list_filters_and_pages),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, ylt_db_teardown);
 }

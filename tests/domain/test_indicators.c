@@ -33,6 +33,7 @@
 #include "domain/measure.h"
 #include "domain/referral.h"
 #include "ylt_booking.h"
+#include "ylt_indicator.h"
 
 static struct ylt_db T;
 static int64_t R1, R2, K;
@@ -58,45 +59,19 @@ static void enc(const char *kind, int64_t res, int64_t inst, const char *date,
 		fail_msg("encounter: %s %s", T.diag.field, T.diag.message);
 }
 
-static int64_t referral(const char *dir, const char *care, int64_t res, int64_t from,
-			int64_t to)
-{
-	struct yl_referral_new n = {0};
-	struct yl_referral out;
-	enum yl_err err;
-
-	n.direction = dir;
-	n.care_type = care;
-	n.resident_id = res;
-	n.from_institution_id = from;
-	n.to_institution_id = to;
-	n.diagnosis_code = "I10";
-	n.reason = "r";
-	err = yl_referral_create(&T.ctx, &n, &out);
-	if (err)
-		fail_msg("referral: %s %s", T.diag.field, T.diag.message);
-	return out.id;
-}
-
 static int setup(void **state)
 {
 	struct yl_referral_accept acc = {0};
 	int64_t f1, f3, team;
 
-	(void)state;
+	*state = &T;
 	ylt_db_open(&T);
 	ylt_seed_registry(&T);
 	ylt_begin(&T);
 	R1 = yltb_residents(&T, 2);
 	R2 = R1 + 1;
-	yltb_exec(&T, "INSERT INTO practitioners(name, title, institution_id, created_at)"
-		  " VALUES ('甲', 'attending_physician', 3, 0)");
-	yltb_exec(&T, "INSERT INTO teams(name, institution_id, leader_id, capacity, created_at)"
-		  " VALUES ('t', 3, (SELECT max(id) FROM practitioners), 100, 0)");
-	team = yltb_scalar(&T, "SELECT max(id) FROM teams");
-	yltb_exec(&T, "INSERT INTO contracts(resident_id, team_id, secondary_id, tertiary_id,"
-		  " start_date, end_date, status, created_at, updated_at) VALUES (%lld, %lld, 2, 1,"
-		  " '2025-01-01', '2026-12-31', 'active', 0, 0)", (long long)R1, (long long)team);
+	team = yltb_team(&T, 3, false);
+	yltb_contract(&T, R1, team, "2025-01-01", "2026-12-31");
 	yltb_exec(&T, "INSERT INTO consortia(code, name, kind, lead_institution_id, created_at)"
 		  " VALUES ('K', 'k', 'county_community', 2, 0)");
 	K = yltb_scalar(&T, "SELECT max(id) FROM consortia");
@@ -124,11 +99,11 @@ static int setup(void **state)
 	    1000, 0);
 	enc("outpatient", R1, 3, "2026-02-10", (struct yl_encounter_costs){600, 0, 0, 0, 0, 0}, 0,
 	    600);
-	f1 = referral("up", "outpatient", R1, 3, 1);
-	referral("up", "inpatient", R2, 4, 2);
-	f3 = referral("down", "outpatient", R1, 1, 3);
-	referral("down", "inpatient", R2, 2, 4);
-	referral("up", "outpatient", R2, 2, 1);
+	f1 = ylt_referral(&T, "up", "outpatient", R1, 3, 1);
+	ylt_referral(&T, "up", "inpatient", R2, 4, 2);
+	f3 = ylt_referral(&T, "down", "outpatient", R1, 1, 3);
+	ylt_referral(&T, "down", "inpatient", R2, 2, 4);
+	ylt_referral(&T, "up", "outpatient", R2, 2, 1);
 	assert_int_equal(yl_referral_reject(&T.ctx, f1, "full", NULL), YL_OK);
 	assert_int_equal(yl_referral_accept(&T.ctx, f3, &acc, NULL), YL_OK);
 	assert_int_equal(yl_referral_arrive(&T.ctx, f3, NULL), YL_OK);
@@ -137,63 +112,12 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	ylt_db_close(&T);
-	return 0;
-}
-
-static struct yl_indicator_result *RES;
-static int NRES;
-
-static void query(int64_t inst, int64_t cons, const char *area, const char *from,
-		  const char *to)
-{
-	struct yl_indicator_query q = {0};
-	enum yl_err err;
-
-	q.institution_id = inst;
-	q.consortium_id = cons;
-	q.area_code = area;
-	q.from = from;
-	q.to = to;
-	err = yl_indicator_compute(&T.ctx, &q, &RES, &NRES);
-	if (err)
-		fail_msg("compute: %s %s", T.diag.field, T.diag.message);
-}
-
-static const struct yl_indicator_result *find(const char *id)
-{
-	for (int i = 0; i < NRES; i++)
-		if (strcmp(RES[i].def->id, id) == 0)
-			return &RES[i];
-	fail_msg("no indicator %s", id);
-	return NULL;
-}
-
-/* Expects id's numerator, denominator and value (rounded to 2 decimals; value < 0: null). */
-static void expect(const char *id, int64_t num, int64_t den, double value)
-{
-	const struct yl_indicator_result *r = find(id);
-
-	if (r->cur.numerator != num || r->cur.denominator != den)
-		fail_msg("%s: %lld/%lld, expected %lld/%lld", id, (long long)r->cur.numerator,
-			 (long long)r->cur.denominator, (long long)num, (long long)den);
-	if (value < 0) {
-		assert_false(r->cur.has_value);
-		assert_non_null(r->note);
-		return;
-	}
-	assert_true(r->cur.has_value);
-	if (fabs(yl_indicator_round(r->cur.value) - value) > 1e-9)
-		fail_msg("%s: value %.6f, expected %.2f", id, r->cur.value, value);
-}
+static struct ylt_ind IND;
 
 /* Expects growth (percent, rounded) or, when growth < -1000, none with the missing note. */
 static void expect_growth(const char *id, double growth)
 {
-	const struct yl_indicator_result *r = find(id);
+	const struct yl_indicator_result *r = ylt_ind_find(&IND, id);
 
 	assert_true(r->def->growth);
 	if (growth < -1000) {
@@ -209,31 +133,31 @@ static void expect_growth(const char *id, double growth)
 static void test_county_area(void **state)
 {
 	(void)state;
-	query(0, 0, "440106", "2026-03", "2026-03");
+	ylt_ind_query(&T, &IND, 0, 0, "440106", "2026-03", "2026-03");
 	/* Visits at 2,3,4,5: E1 E3 E4 E5 E8; primary: E1 E3 E5 E8 (village counts as primary). */
-	expect("A3", 4, 5, 80.00);
-	expect("A4", 4, 5, 80.00);
+	ylt_ind_expect(&IND, "A3", 4, 5, 80.00);
+	ylt_ind_expect(&IND, "A4", 4, 5, 80.00);
 	/* Signed: E1 (at 3, in the combination), E3 (at 4, outside it); both primary. */
-	expect("C4", 1, 2, 50.00);
-	expect("C5", 2, 2, 100.00);
+	ylt_ind_expect(&IND, "C4", 1, 2, 50.00);
+	ylt_ind_expect(&IND, "C5", 2, 2, 100.00);
 	/* 2000 + 500 + 4000 + 300 + 400 = 7200 fen over 5 visits; drugs 1000+500+2000 = 3500. */
-	expect("D28", 7200, 5, 1440.00);
-	expect("D29", 3500, 5, 700.00);
-	expect("D30", 60000, 1, 60000.00);
-	expect("D31", 20000, 1, 20000.00);
+	ylt_ind_expect(&IND, "D28", 7200, 5, 1440.00);
+	ylt_ind_expect(&IND, "D29", 3500, 5, 700.00);
+	ylt_ind_expect(&IND, "D30", 60000, 1, 60000.00);
+	ylt_ind_expect(&IND, "D31", 20000, 1, 20000.00);
 	/* All kinds: cost 67200, drugs 23500, own 21400, fund 45800. */
-	expect("drug_share", 23500, 67200, 34.97);
-	expect("oop_share", 21400, 67200, 31.85);
-	expect("fund_share", 45800, 67200, 68.15);
+	ylt_ind_expect(&IND, "drug_share", 23500, 67200, 34.97);
+	ylt_ind_expect(&IND, "oop_share", 21400, 67200, 31.85);
+	ylt_ind_expect(&IND, "fund_share", 45800, 67200, 68.15);
 	/* Senders in the county: F1 (3, up op), F2 (4, up ip), F4 (2, down ip), F5 (2, up op
 	 * from secondary: not a primary up-referral). F3 was sent from 1, outside. */
-	expect("B1.op", 0, 0, 0);
-	expect("B1.ip", 1, 0, 1);
-	expect("B2.op", 1, 0, 1);
-	expect("B2.ip", 1, 0, 1);
-	expect("B3", 2, 4, 50.00);
-	expect("B7", 0, 4, 0.00);
-	expect("D2", 1, 0, 1);
+	ylt_ind_expect(&IND, "B1.op", 0, 0, 0);
+	ylt_ind_expect(&IND, "B1.ip", 1, 0, 1);
+	ylt_ind_expect(&IND, "B2.op", 1, 0, 1);
+	ylt_ind_expect(&IND, "B2.ip", 1, 0, 1);
+	ylt_ind_expect(&IND, "B3", 2, 4, 50.00);
+	ylt_ind_expect(&IND, "B7", 0, 4, 0.00);
+	ylt_ind_expect(&IND, "D2", 1, 0, 1);
 	/* A year earlier the county had E9 only: 1000 fen for 1 visit; no admission. */
 	expect_growth("D28", 44.00);
 	expect_growth("D30", -2000);
@@ -243,59 +167,59 @@ static void test_county_area(void **state)
 static void test_province_sums_not_averages(void **state)
 {
 	(void)state;
-	query(0, 0, "440000", "2026-03", "2026-03");
+	ylt_ind_query(&T, &IND, 0, 0, "440000", "2026-03", "2026-03");
 	/* Six visits, four at primary: 66.67 %, while the mean of the five institutions' rates
 	 * (0, 0, 100, 100, 100) would be 60 %. */
-	expect("A3", 4, 6, 66.67);
-	expect("C4", 2, 3, 66.67);
-	expect("C5", 2, 3, 66.67);
-	expect("D28", 15200, 6, 2533.33);
-	expect("D30", 160000, 2, 80000.00);
-	expect("B1.op", 1, 0, 1);
-	expect("B7", 1, 5, 20.00);
-	expect("D2", 2, 0, 2);
-	expect("B3", 2, 4, 50.00);
+	ylt_ind_expect(&IND, "A3", 4, 6, 66.67);
+	ylt_ind_expect(&IND, "C4", 2, 3, 66.67);
+	ylt_ind_expect(&IND, "C5", 2, 3, 66.67);
+	ylt_ind_expect(&IND, "D28", 15200, 6, 2533.33);
+	ylt_ind_expect(&IND, "D30", 160000, 2, 80000.00);
+	ylt_ind_expect(&IND, "B1.op", 1, 0, 1);
+	ylt_ind_expect(&IND, "B7", 1, 5, 20.00);
+	ylt_ind_expect(&IND, "D2", 2, 0, 2);
+	ylt_ind_expect(&IND, "B3", 2, 4, 50.00);
 }
 
 static void test_institution_months_and_zero(void **state)
 {
 	(void)state;
-	query(3, 0, NULL, "2026-03", "2026-03");
-	expect("A3", 2, 2, 100.00);
-	expect("C4", 1, 1, 100.00);
-	expect("D28", 2400, 2, 1200.00);
-	expect("D30", 0, 0, -1); /* no admission at 3: not computable, never 0 */
+	ylt_ind_query(&T, &IND, 3, 0, NULL, "2026-03", "2026-03");
+	ylt_ind_expect(&IND, "A3", 2, 2, 100.00);
+	ylt_ind_expect(&IND, "C4", 1, 1, 100.00);
+	ylt_ind_expect(&IND, "D28", 2400, 2, 1200.00);
+	ylt_ind_expect(&IND, "D30", 0, 0, -1); /* no admission at 3: not computable, never 0 */
 	expect_growth("D28", 20.00); /* 1200 against E9's 1000 */
-	assert_non_null(find("D30")->growth_note);
-	assert_false(find("D30")->has_growth);
+	assert_non_null(ylt_ind_find(&IND, "D30")->growth_note);
+	assert_false(ylt_ind_find(&IND, "D30")->has_growth);
 	/* Two months sum: E10 (600, signed, in combination) joins. */
-	query(3, 0, NULL, "2026-02", "2026-03");
-	expect("D28", 3000, 3, 1000.00);
-	expect("C4", 2, 2, 100.00);
+	ylt_ind_query(&T, &IND, 3, 0, NULL, "2026-02", "2026-03");
+	ylt_ind_expect(&IND, "D28", 3000, 3, 1000.00);
+	ylt_ind_expect(&IND, "C4", 2, 2, 100.00);
 	/* Institution 4: R1 signed but outside the combination; 5: nobody signed. */
-	query(4, 0, NULL, "2026-03", "2026-03");
-	expect("C4", 0, 1, 0.00);
-	query(5, 0, NULL, "2026-03", "2026-03");
-	expect("C4", 0, 0, -1);
+	ylt_ind_query(&T, &IND, 4, 0, NULL, "2026-03", "2026-03");
+	ylt_ind_expect(&IND, "C4", 0, 1, 0.00);
+	ylt_ind_query(&T, &IND, 5, 0, NULL, "2026-03", "2026-03");
+	ylt_ind_expect(&IND, "C4", 0, 0, -1);
 	/* A month with nothing at all. */
-	query(0, 0, "440000", "2024-01", "2024-01");
-	expect("A3", 0, 0, -1);
-	expect("B1.ip", 0, 0, 0);
+	ylt_ind_query(&T, &IND, 0, 0, "440000", "2024-01", "2024-01");
+	ylt_ind_expect(&IND, "A3", 0, 0, -1);
+	ylt_ind_expect(&IND, "B1.ip", 0, 0, 0);
 }
 
 static void test_consortium_by_membership(void **state)
 {
 	(void)state;
 	/* March: 2 and 3 (joined on the 10th: a member on a day of March); 4 left on 03-01. */
-	query(0, K, NULL, "2026-03", "2026-03");
-	expect("A3", 2, 3, 66.67);
-	expect("D28", 6400, 3, 2133.33);
-	expect("D30", 60000, 1, 60000.00);
+	ylt_ind_query(&T, &IND, 0, K, NULL, "2026-03", "2026-03");
+	ylt_ind_expect(&IND, "A3", 2, 3, 66.67);
+	ylt_ind_expect(&IND, "D28", 6400, 3, 2133.33);
+	ylt_ind_expect(&IND, "D30", 60000, 1, 60000.00);
 	/* 2025-03: members 2 and 4; E9 at 3 does not count. */
 	expect_growth("D28", -2000);
 	/* February: 3 not yet, so E10 is out; 4 was a member but saw nobody. */
-	query(0, K, NULL, "2026-02", "2026-03");
-	expect("D28", 6400, 3, 2133.33);
+	ylt_ind_query(&T, &IND, 0, K, NULL, "2026-02", "2026-03");
+	ylt_ind_expect(&IND, "D28", 6400, 3, 2133.33);
 }
 
 static void test_errors(void **state)
@@ -305,31 +229,31 @@ static void test_errors(void **state)
 	(void)state;
 	q.from = "2026-03";
 	q.to = "2026-03";
-	assert_int_equal(yl_indicator_compute(&T.ctx, &q, &RES, &NRES), YL_ERR_MISSING);
+	assert_int_equal(yl_indicator_compute(&T.ctx, &q, &IND.res, &IND.n), YL_ERR_MISSING);
 	assert_string_equal(T.diag.field, "scope");
 	q.institution_id = 3;
 	q.area_code = "440106";
-	assert_int_equal(yl_indicator_compute(&T.ctx, &q, &RES, &NRES), YL_ERR_INVALID);
+	assert_int_equal(yl_indicator_compute(&T.ctx, &q, &IND.res, &IND.n), YL_ERR_INVALID);
 	q.area_code = NULL;
 	q.to = "2026-13";
-	assert_int_equal(yl_indicator_compute(&T.ctx, &q, &RES, &NRES), YL_ERR_INVALID);
+	assert_int_equal(yl_indicator_compute(&T.ctx, &q, &IND.res, &IND.n), YL_ERR_INVALID);
 	assert_string_equal(T.diag.field, "to");
 	q.to = "2025-12";
-	assert_int_equal(yl_indicator_compute(&T.ctx, &q, &RES, &NRES), YL_ERR_INVALID);
+	assert_int_equal(yl_indicator_compute(&T.ctx, &q, &IND.res, &IND.n), YL_ERR_INVALID);
 	q.to = "2031-03";
-	assert_int_equal(yl_indicator_compute(&T.ctx, &q, &RES, &NRES), YL_ERR_INVALID);
+	assert_int_equal(yl_indicator_compute(&T.ctx, &q, &IND.res, &IND.n), YL_ERR_INVALID);
 	q.to = "2026-03";
 	q.institution_id = 99;
-	assert_int_equal(yl_indicator_compute(&T.ctx, &q, &RES, &NRES), YL_ERR_NOT_FOUND);
+	assert_int_equal(yl_indicator_compute(&T.ctx, &q, &IND.res, &IND.n), YL_ERR_NOT_FOUND);
 	assert_string_equal(T.diag.field, "institution_id");
 	q.institution_id = 3;
 	q.id = "Z9";
-	assert_int_equal(yl_indicator_compute(&T.ctx, &q, &RES, &NRES), YL_ERR_NOT_FOUND);
+	assert_int_equal(yl_indicator_compute(&T.ctx, &q, &IND.res, &IND.n), YL_ERR_NOT_FOUND);
 	q.id = "C4";
-	assert_int_equal(yl_indicator_compute(&T.ctx, &q, &RES, &NRES), YL_OK);
-	assert_int_equal(NRES, 1);
+	assert_int_equal(yl_indicator_compute(&T.ctx, &q, &IND.res, &IND.n), YL_OK);
+	assert_int_equal(IND.n, 1);
 	T.actor.role = YL_ROLE_RESIDENT;
-	assert_int_equal(yl_indicator_compute(&T.ctx, &q, &RES, &NRES), YL_ERR_FORBIDDEN);
+	assert_int_equal(yl_indicator_compute(&T.ctx, &q, &IND.res, &IND.n), YL_ERR_FORBIDDEN);
 	T.actor.role = YL_ROLE_ADMIN;
 }
 
@@ -404,5 +328,5 @@ int main(void)
 		cmocka_unit_test(test_live_equals_rebuild),
 		cmocka_unit_test(test_rollback_leaves_aggregates),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, ylt_db_teardown);
 }

@@ -26,10 +26,6 @@
  */
 #include "yltest.h"
 
-#include <math.h>
-#include <stdio.h>
-#include <string.h>
-
 #include "domain/area.h"
 #include "domain/encounter.h"
 #include "domain/indicator.h"
@@ -37,6 +33,7 @@
 #include "domain/signing.h"
 #include "domain/signing_stock.h"
 #include "ylt_booking.h"
+#include "ylt_indicator.h"
 
 enum { P = 1, Q, R, S, U, V };
 static struct ylt_db T;
@@ -51,13 +48,6 @@ static void resident(int id, const char *home, const char *birth, int tags)
 	yltb_exec(&T, "INSERT INTO residents(id, id_number, name, sex, birth_date, home_area_code,"
 		  " insurance, tags, created_at) VALUES (%d, '4401061990%08d', 'r', 'male', '%s',"
 		  " '%s', 'resident', %d, 0)", id, id, birth, home, tags);
-}
-
-static void contract(int res, int64_t team, const char *start, const char *end)
-{
-	yltb_exec(&T, "INSERT INTO contracts(resident_id, team_id, secondary_id, tertiary_id,"
-		  " start_date, end_date, status, created_at, updated_at) VALUES (%d, %lld, 2, 1,"
-		  " '%s', '%s', 'active', 0, 0)", res, (long long)team, start, end);
 }
 
 /* One encounter whose cost is all treatment: fund + own. */
@@ -83,31 +73,22 @@ static void enc(const char *kind, int64_t res, int64_t inst, const char *date, i
  * (0: never); completed when asked; rejected instead when arr < 0. */
 static void ref(int64_t from, int64_t req, int64_t arr, bool complete)
 {
-	struct yl_referral_new n = {0};
 	struct yl_referral_accept acc = {0};
-	struct yl_referral out;
+	int64_t id;
 
 	yl_clock_fixed(&T.clock, req);
-	n.direction = "down";
-	n.care_type = "outpatient";
-	n.resident_id = P;
-	n.from_institution_id = from;
-	n.to_institution_id = 3;
-	n.diagnosis_code = "I10";
-	n.reason = "r";
-	if (yl_referral_create(&T.ctx, &n, &out))
-		fail_msg("referral: %s %s", T.diag.field, T.diag.message);
+	id = ylt_referral(&T, "down", "outpatient", P, from, 3);
 	if (arr < 0) {
-		assert_int_equal(yl_referral_reject(&T.ctx, out.id, "full", NULL), YL_OK);
+		assert_int_equal(yl_referral_reject(&T.ctx, id, "full", NULL), YL_OK);
 		return;
 	}
-	assert_int_equal(yl_referral_accept(&T.ctx, out.id, &acc, NULL), YL_OK);
+	assert_int_equal(yl_referral_accept(&T.ctx, id, &acc, NULL), YL_OK);
 	if (!arr)
 		return;
 	yl_clock_fixed(&T.clock, arr);
-	assert_int_equal(yl_referral_arrive(&T.ctx, out.id, NULL), YL_OK);
+	assert_int_equal(yl_referral_arrive(&T.ctx, id, NULL), YL_OK);
 	if (complete)
-		assert_int_equal(yl_referral_complete(&T.ctx, out.id, NULL), YL_OK);
+		assert_int_equal(yl_referral_complete(&T.ctx, id, NULL), YL_OK);
 }
 
 static int setup(void **state)
@@ -119,7 +100,7 @@ static int setup(void **state)
 	};
 	int64_t team;
 
-	(void)state;
+	*state = &T;
 	ylt_db_open(&T);
 	ylt_seed_registry(&T);
 	ylt_begin(&T);
@@ -134,14 +115,10 @@ static int setup(void **state)
 	resident(S, "440106001", "2022-06-01", 0);
 	resident(U, "440106002", "1980-01-01", 2 | 8);
 	resident(V, "440111001", "1955-01-01", 0);
-	yltb_exec(&T, "INSERT INTO practitioners(name, title, institution_id, created_at)"
-		  " VALUES ('甲', 'attending_physician', 3, 0)");
-	yltb_exec(&T, "INSERT INTO teams(name, institution_id, leader_id, capacity, created_at)"
-		  " VALUES ('t', 3, (SELECT max(id) FROM practitioners), 100, 0)");
-	team = yltb_scalar(&T, "SELECT max(id) FROM teams");
-	contract(P, team, "2025-01-01", "2026-12-31");
-	contract(R, team, "2025-01-01", "2026-12-31");
-	contract(V, team, "2026-03-01", "2027-02-28");
+	team = yltb_team(&T, 3, false);
+	yltb_contract(&T, P, team, "2025-01-01", "2026-12-31");
+	yltb_contract(&T, R, team, "2025-01-01", "2026-12-31");
+	yltb_contract(&T, V, team, "2026-03-01", "2027-02-28");
 	yltb_exec(&T, "INSERT INTO consortia(code, name, kind, lead_institution_id, created_at)"
 		  " VALUES ('K', 'k', 'county_community', 2, 0)");
 	K = yltb_scalar(&T, "SELECT max(id) FROM consortia");
@@ -175,60 +152,11 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	ylt_db_close(&T);
-	return 0;
-}
-
-static struct yl_indicator_result *RES;
-static int NRES;
-
-static void query(int64_t inst, int64_t cons, const char *area, const char *from,
-		  const char *to)
-{
-	struct yl_indicator_query q = {0};
-
-	q.institution_id = inst;
-	q.consortium_id = cons;
-	q.area_code = area;
-	q.from = from;
-	q.to = to;
-	if (yl_indicator_compute(&T.ctx, &q, &RES, &NRES))
-		fail_msg("compute: %s %s", T.diag.field, T.diag.message);
-}
-
-static const struct yl_indicator_result *find(const char *id)
-{
-	for (int i = 0; i < NRES; i++)
-		if (strcmp(RES[i].def->id, id) == 0)
-			return &RES[i];
-	fail_msg("no indicator %s", id);
-	return NULL;
-}
-
-/* Expects id's numerator, denominator and value (rounded; value < 0: null with a note). */
-static void expect(const char *id, int64_t num, int64_t den, double value)
-{
-	const struct yl_indicator_result *r = find(id);
-
-	if (r->cur.numerator != num || r->cur.denominator != den)
-		fail_msg("%s: %lld/%lld, expected %lld/%lld", id, (long long)r->cur.numerator,
-			 (long long)r->cur.denominator, (long long)num, (long long)den);
-	if (value < 0) {
-		assert_false(r->cur.has_value);
-		assert_non_null(r->note);
-		return;
-	}
-	assert_true(r->cur.has_value);
-	if (fabs(yl_indicator_round(r->cur.value) - value) > 1e-9)
-		fail_msg("%s: value %.6f, expected %.2f", id, r->cur.value, value);
-}
+static struct ylt_ind IND;
 
 static void expect_note(const char *id, const char *note)
 {
-	const struct yl_indicator_result *r = find(id);
+	const struct yl_indicator_result *r = ylt_ind_find(&IND, id);
 
 	assert_false(r->cur.has_value);
 	assert_string_equal(r->note, note);
@@ -237,38 +165,38 @@ static void expect_note(const char *id, const char *note)
 static void test_resident_county(void **state)
 {
 	(void)state;
-	query(0, 0, "440106", "2026-03", "2026-03");
+	ylt_ind_query(&T, &IND, 0, 0, "440106", "2026-03", "2026-03");
 	/* P: 4 visits, 2 inside (at 3 and 4); Q's visit at 2 is inside 440106 but Q is not its
 	 * resident. 2 admissions, 1 inside. Fund 100+200+5000 inside of 26300. */
-	expect("A1", 2, 4, 50.00);
-	expect("A2", 1, 2, 50.00);
-	expect("A8", 5300, 26300, 20.15);
+	ylt_ind_expect(&IND, "A1", 2, 4, 50.00);
+	ylt_ind_expect(&IND, "A2", 1, 2, 50.00);
+	ylt_ind_expect(&IND, "A8", 5300, 26300, 20.15);
 	/* The institution-scope A3 of the same area counts visits at 2, 3, 4 instead. */
-	expect("A3", 2, 3, 66.67);
-	query(0, 0, "440111", "2026-03", "2026-03");
-	expect("A1", 1, 2, 50.00);
-	expect("A2", 1, 1, 100.00);
-	expect("A8", 2300, 2700, 85.19);
+	ylt_ind_expect(&IND, "A3", 2, 3, 66.67);
+	ylt_ind_query(&T, &IND, 0, 0, "440111", "2026-03", "2026-03");
+	ylt_ind_expect(&IND, "A1", 1, 2, 50.00);
+	ylt_ind_expect(&IND, "A2", 1, 1, 100.00);
+	ylt_ind_expect(&IND, "A8", 2300, 2700, 85.19);
 	/* A city sums over its counties: P at 6 is inside the city but outside P's county. */
-	query(0, 0, "440100", "2026-03", "2026-03");
-	expect("A1", 3, 6, 50.00);
-	expect("A2", 2, 3, 66.67);
-	expect("A8", 7600, 29000, 26.21);
-	query(0, 0, "440000", "2026-03", "2026-03");
-	expect("A1", 3, 6, 50.00);
+	ylt_ind_query(&T, &IND, 0, 0, "440100", "2026-03", "2026-03");
+	ylt_ind_expect(&IND, "A1", 3, 6, 50.00);
+	ylt_ind_expect(&IND, "A2", 2, 3, 66.67);
+	ylt_ind_expect(&IND, "A8", 7600, 29000, 26.21);
+	ylt_ind_query(&T, &IND, 0, 0, "440000", "2026-03", "2026-03");
+	ylt_ind_expect(&IND, "A1", 3, 6, 50.00);
 	/* February: Q's one visit, inside; no admission anywhere: null, never 0. */
-	query(0, 0, "440111", "2026-02", "2026-02");
-	expect("A1", 1, 1, 100.00);
-	expect("A2", 0, 0, -1);
-	query(0, 0, "440112", "2026-03", "2026-03");
-	expect("A1", 0, 0, -1);
-	expect("A8", 0, 0, -1);
+	ylt_ind_query(&T, &IND, 0, 0, "440111", "2026-02", "2026-02");
+	ylt_ind_expect(&IND, "A1", 1, 1, 100.00);
+	ylt_ind_expect(&IND, "A2", 0, 0, -1);
+	ylt_ind_query(&T, &IND, 0, 0, "440112", "2026-03", "2026-03");
+	ylt_ind_expect(&IND, "A1", 0, 0, -1);
+	ylt_ind_expect(&IND, "A8", 0, 0, -1);
 	/* Not defined for an institution, a consortium or a township. */
-	query(3, 0, NULL, "2026-03", "2026-03");
+	ylt_ind_query(&T, &IND, 3, 0, NULL, "2026-03", "2026-03");
 	expect_note("A1", "defined for an area scope only: the residents of its counties");
-	query(0, K, NULL, "2026-03", "2026-03");
+	ylt_ind_query(&T, &IND, 0, K, NULL, "2026-03", "2026-03");
 	expect_note("A2", "defined for an area scope only: the residents of its counties");
-	query(0, 0, "440106001", "2026-03", "2026-03");
+	ylt_ind_query(&T, &IND, 0, 0, "440106001", "2026-03", "2026-03");
 	expect_note("A8", "defined for a county or an area above it, not a township");
 }
 
@@ -278,33 +206,33 @@ static void test_median_days(void **state)
 
 	(void)state;
 	/* From 1 in March: 1, 3, 10 (odd); the accepted and the rejected ones never arrived. */
-	query(1, 0, NULL, "2026-03", "2026-03");
-	r = find("ref_days");
+	ylt_ind_query(&T, &IND, 1, 0, NULL, "2026-03", "2026-03");
+	r = ylt_ind_find(&IND, "ref_days");
 	assert_string_equal(r->def->scope_kind, "event");
 	assert_string_equal(r->def->unit, "天");
-	expect("ref_days", 3, 0, 3.00);
+	ylt_ind_expect(&IND, "ref_days", 3, 0, 3.00);
 	/* With February's 5 days: 1, 3, 5, 10 (even): (3 + 5) / 2. */
-	query(1, 0, NULL, "2026-02", "2026-03");
-	expect("ref_days", 4, 0, 4.00);
+	ylt_ind_query(&T, &IND, 1, 0, NULL, "2026-02", "2026-03");
+	ylt_ind_expect(&IND, "ref_days", 4, 0, 4.00);
 	/* From 2: 1 (23:00 to 01:00 crosses a local date) and 6: 3.5. */
-	query(2, 0, NULL, "2026-03", "2026-03");
-	expect("ref_days", 2, 0, 3.50);
-	query(0, 0, "440106", "2026-03", "2026-03");
-	expect("ref_days", 2, 0, 3.50);
-	query(0, K, NULL, "2026-03", "2026-03");
-	expect("ref_days", 2, 0, 3.50);
+	ylt_ind_query(&T, &IND, 2, 0, NULL, "2026-03", "2026-03");
+	ylt_ind_expect(&IND, "ref_days", 2, 0, 3.50);
+	ylt_ind_query(&T, &IND, 0, 0, "440106", "2026-03", "2026-03");
+	ylt_ind_expect(&IND, "ref_days", 2, 0, 3.50);
+	ylt_ind_query(&T, &IND, 0, K, NULL, "2026-03", "2026-03");
+	ylt_ind_expect(&IND, "ref_days", 2, 0, 3.50);
 	/* Everything: 1, 1, 3, 6, 10. */
-	query(0, 0, "440000", "2026-03", "2026-03");
-	expect("ref_days", 5, 0, 3.00);
+	ylt_ind_query(&T, &IND, 0, 0, "440000", "2026-03", "2026-03");
+	ylt_ind_expect(&IND, "ref_days", 5, 0, 3.00);
 	/* Nothing sent from 3. */
-	query(3, 0, NULL, "2026-03", "2026-03");
+	ylt_ind_query(&T, &IND, 3, 0, NULL, "2026-03", "2026-03");
 	expect_note("ref_days", "no referral with an arrival in this period");
-	assert_int_equal(find("ref_days")->cur.numerator, 0);
+	assert_int_equal(ylt_ind_find(&IND, "ref_days")->cur.numerator, 0);
 }
 
 static void expect_signing(const char *area, const struct yl_signing *sg)
 {
-	const struct yl_indicator_result *c1 = find("C1");
+	const struct yl_indicator_result *c1 = ylt_ind_find(&IND, "C1");
 	int64_t tagged = 0;
 
 	assert_int_equal(c1->cur.numerator, sg->all.signed_);
@@ -313,7 +241,7 @@ static void expect_signing(const char *area, const struct yl_signing *sg)
 	for (int i = 0; i < sg->ngroups; i++)
 		tagged += sg->by_population[i].count.residents;
 	/* C2 counts persons: never more than the per-tag counts added up. */
-	assert_true(find("C2")->cur.denominator <= tagged);
+	assert_true(ylt_ind_find(&IND, "C2")->cur.denominator <= tagged);
 	(void)area;
 }
 
@@ -325,41 +253,41 @@ static void test_signing_stocks(void **state)
 	(void)state;
 	/* March ends after today: counted on 2026-03-15. P, R, S, U; P and R signed. Key persons
 	 * R (65+, hypertension), S (child), U (diabetes, disabled): 3, of whom R is signed. */
-	query(0, 0, "440106", "2026-03", "2026-03");
-	expect("C1", 2, 4, 50.00);
-	expect("C2", 1, 3, 33.33);
-	assert_string_equal(find("C1")->as_of, "2026-03-15");
+	ylt_ind_query(&T, &IND, 0, 0, "440106", "2026-03", "2026-03");
+	ylt_ind_expect(&IND, "C1", 2, 4, 50.00);
+	ylt_ind_expect(&IND, "C2", 1, 3, 33.33);
+	assert_string_equal(ylt_ind_find(&IND, "C1")->as_of, "2026-03-15");
 	assert_int_equal(yl_signing_rates(&T.ctx, "440106", false, &sg), YL_OK);
 	expect_signing("440106", &sg);
 	for (int i = 0; i < sg.ngroups; i++)
 		tagged += sg.by_population[i].count.residents;
 	assert_int_equal(tagged, 5); /* R and U count twice there */
-	query(0, 0, "440111", "2026-03", "2026-03");
-	expect("C1", 1, 2, 50.00);
-	expect("C2", 1, 1, 100.00);
+	ylt_ind_query(&T, &IND, 0, 0, "440111", "2026-03", "2026-03");
+	ylt_ind_expect(&IND, "C1", 1, 2, 50.00);
+	ylt_ind_expect(&IND, "C2", 1, 1, 100.00);
 	assert_int_equal(yl_signing_rates(&T.ctx, "440111", false, &sg), YL_OK);
 	expect_signing("440111", &sg);
 	/* The end of February: V's contract starts on 03-01. */
-	query(0, 0, "440111", "2026-01", "2026-02");
-	expect("C1", 0, 2, 0.00);
-	expect("C2", 0, 1, 0.00);
-	assert_string_equal(find("C2")->as_of, "2026-02-28");
-	query(0, 0, "440100", "2026-03", "2026-03");
-	expect("C1", 3, 6, 50.00);
-	expect("C2", 2, 4, 50.00);
-	query(0, 0, "440106001", "2026-03", "2026-03");
-	expect("C1", 2, 3, 66.67);
-	expect("C2", 1, 2, 50.00);
+	ylt_ind_query(&T, &IND, 0, 0, "440111", "2026-01", "2026-02");
+	ylt_ind_expect(&IND, "C1", 0, 2, 0.00);
+	ylt_ind_expect(&IND, "C2", 0, 1, 0.00);
+	assert_string_equal(ylt_ind_find(&IND, "C2")->as_of, "2026-02-28");
+	ylt_ind_query(&T, &IND, 0, 0, "440100", "2026-03", "2026-03");
+	ylt_ind_expect(&IND, "C1", 3, 6, 50.00);
+	ylt_ind_expect(&IND, "C2", 2, 4, 50.00);
+	ylt_ind_query(&T, &IND, 0, 0, "440106001", "2026-03", "2026-03");
+	ylt_ind_expect(&IND, "C1", 2, 3, 66.67);
+	ylt_ind_expect(&IND, "C2", 1, 2, 50.00);
 	/* Nobody lives in 440112: null. */
-	query(0, 0, "440112", "2026-03", "2026-03");
-	expect("C1", 0, 0, -1);
-	expect("C2", 0, 0, -1);
+	ylt_ind_query(&T, &IND, 0, 0, "440112", "2026-03", "2026-03");
+	ylt_ind_expect(&IND, "C1", 0, 0, -1);
+	ylt_ind_expect(&IND, "C2", 0, 0, -1);
 	/* Not defined for an institution or a consortium, nor for a period after today. */
-	query(3, 0, NULL, "2026-03", "2026-03");
+	ylt_ind_query(&T, &IND, 3, 0, NULL, "2026-03", "2026-03");
 	expect_note("C1", "defined for an area scope only: the residents living in it");
-	query(0, K, NULL, "2026-03", "2026-03");
+	ylt_ind_query(&T, &IND, 0, K, NULL, "2026-03", "2026-03");
 	expect_note("C2", "defined for an area scope only: the residents living in it");
-	query(0, 0, "440106", "2026-05", "2026-06");
+	ylt_ind_query(&T, &IND, 0, 0, "440106", "2026-05", "2026-06");
 	expect_note("C1", "the period starts after today");
 }
 
@@ -372,13 +300,13 @@ static void test_one_id(void **state)
 	q.from = "2026-03";
 	q.to = "2026-03";
 	q.id = "C2";
-	assert_int_equal(yl_indicator_compute(&T.ctx, &q, &RES, &NRES), YL_OK);
-	assert_int_equal(NRES, 1);
-	expect("C2", 1, 3, 33.33);
+	assert_int_equal(yl_indicator_compute(&T.ctx, &q, &IND.res, &IND.n), YL_OK);
+	assert_int_equal(IND.n, 1);
+	ylt_ind_expect(&IND, "C2", 1, 3, 33.33);
 	q.id = "A8";
-	assert_int_equal(yl_indicator_compute(&T.ctx, &q, &RES, &NRES), YL_OK);
-	assert_int_equal(NRES, 1);
-	expect("A8", 5300, 26300, 20.15);
+	assert_int_equal(yl_indicator_compute(&T.ctx, &q, &IND.res, &IND.n), YL_OK);
+	assert_int_equal(IND.n, 1);
+	ylt_ind_expect(&IND, "A8", 5300, 26300, 20.15);
 }
 
 int main(void)
@@ -389,5 +317,5 @@ int main(void)
 		cmocka_unit_test(test_signing_stocks),
 		cmocka_unit_test(test_one_id),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, ylt_db_teardown);
 }

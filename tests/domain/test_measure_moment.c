@@ -144,28 +144,15 @@ static void test_buffered_equals_direct(void **state)
 
 static int setup(void **state)
 {
-	(void)state;
+	*state = &T;
 	ylt_db_open(&T);
 	ylt_seed_registry(&T);
 	ylt_begin(&T);
 	R1 = yltb_residents(&T, 2);
 	R2 = R1 + 1;
-	yltb_exec(&T, "INSERT INTO practitioners(name, title, institution_id, general_practitioner,"
-		  " created_at) VALUES ('甲', 'attending_physician', 3, 1, 0)");
-	yltb_exec(&T, "INSERT INTO teams(name, institution_id, leader_id, capacity, created_at)"
-		  " VALUES ('t', 3, (SELECT max(id) FROM practitioners), 100, 0)");
-	TEAM = yltb_scalar(&T, "SELECT max(id) FROM teams");
-	yltb_exec(&T, "INSERT INTO contracts(resident_id, team_id, secondary_id, tertiary_id,"
-		  " start_date, end_date, status, created_at, updated_at) VALUES (%lld, %lld, 2, 1,"
-		  " '2025-01-01', '2026-12-31', 'active', 0, 0)", (long long)R2, (long long)TEAM);
+	TEAM = yltb_team(&T, 3, true);
+	yltb_contract(&T, R2, TEAM, "2025-01-01", "2026-12-31");
 	ylt_commit(&T);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	ylt_db_close(&T);
 	return 0;
 }
 
@@ -175,5 +162,5 @@ int main(void)
 		cmocka_unit_test(test_signed_at_the_moment_of_the_visit),
 		cmocka_unit_test(test_buffered_equals_direct),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, ylt_db_teardown);
 }

@@ -120,7 +120,7 @@ static const char *status_of(int64_t id)
 static int setup(void **state)
 {
 	int64_t p3, team, u;
-	(void)state;
+	*state = &T;
 	ylt_db_open(&T);
 	ylt_seed_registry(&T);
 	ylt_begin(&T);
@@ -173,13 +173,6 @@ static int setup(void **state)
 	u = yltb_user(&T, "res1", "resident", 0, r1);
 	res1 = (struct yl_actor){u, "res1", YL_ROLE_RESIDENT, 0, r1};
 	ylt_commit(&T);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	ylt_db_close(&T);
 	return 0;
 }
 
@@ -633,5 +626,5 @@ int main(void)
 		cmocka_unit_test(test_accept_books_referral_pool),
 		cmocka_unit_test(test_care_plan),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, ylt_db_teardown);
 }

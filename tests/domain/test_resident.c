@@ -11,16 +11,9 @@ static struct ylt_db T;
 
 static int setup(void **state)
 {
-	(void)state;
+	*state = &T;
 	ylt_db_open(&T);
 	ylt_seed_registry(&T);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	ylt_db_close(&T);
 	return 0;
 }
 
@@ -425,5 +418,5 @@ int main(void)
 		cmocka_unit_test(test_update),
 		cmocka_unit_test(test_batch_writes_no_audit),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, ylt_db_teardown);
 }

@@ -62,7 +62,7 @@ static int setup(void **state)
 	struct yl_department d = {0};
 	struct yl_department out;
 	char idn[19], s[400];
-	(void)state;
+	*state = &T;
 
 	ylt_db_open(&T);
 	ylt_seed_registry(&T);
@@ -94,13 +94,6 @@ static int setup(void **state)
 		sql(s);
 	}
 	ylt_commit(&T);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	ylt_db_close(&T);
 	return 0;
 }
 
@@ -542,5 +535,5 @@ int main(void)
 		cmocka_unit_test(test_session_patch),
 		cmocka_unit_test(test_stop),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, ylt_db_teardown);
 }

@@ -90,7 +90,7 @@ static int setup(void **state)
 	struct yl_team in = {0};
 	struct yl_area empty = {"440103", "荔湾区", NULL, NULL, 0};
 	int64_t e2, n1;
-	(void)state;
+	*state = &T;
 
 	ylt_db_open(&T);
 	ylt_seed_registry(&T);
@@ -123,13 +123,6 @@ static int setup(void **state)
 	at("2025-03-01");
 	sign_from(n1, NULL); /* 2025-03-01 .. 2026-02-28 */
 	yl_clock_fixed(&T.clock, YLT_NOW);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	ylt_db_close(&T);
 	return 0;
 }
 
@@ -289,5 +282,5 @@ int main(void)
 		cmocka_unit_test(test_early_renewal_counts_once),
 		cmocka_unit_test(test_errors),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, ylt_db_teardown);
 }

@@ -222,7 +222,7 @@ static int setup(void **state)
 	struct yl_resident_change move = {0}, tag = {0};
 	int64_t a_renewal, d1, n1;
 
-	(void)state;
+	*state = &T;
 	ylt_db_open(&T);
 	ylt_seed_registry(&T);
 	team1 = make_team(3);
@@ -286,13 +286,6 @@ static int setup(void **state)
 	sign(N, "2026-05-05", 1);
 	check_all("steps 14-16 (overlapping contracts)");
 	at("2026-07-15");
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	ylt_db_close(&T);
 	return 0;
 }
 
@@ -510,5 +503,5 @@ int main(void)
 		cmocka_unit_test(test_rollback_and_stale),
 		cmocka_unit_test(test_upgrade_marks_stale),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, ylt_db_teardown);
 }

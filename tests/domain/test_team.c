@@ -60,7 +60,7 @@ static int64_t gp3, nurse3, gp4, gp4site3, spec2;
 static int setup(void **state)
 {
 	char s[200];
-	(void)state;
+	*state = &T;
 	ylt_db_open(&T);
 	ylt_seed_registry(&T);
 	gp3 = add_practitioner(&T, "gp3", 1, 3);
@@ -76,13 +76,6 @@ static int setup(void **state)
 		" VALUES (1, 'YGT', '医共体', 'county_community', 2, 0)");
 	sql(&T, "INSERT INTO consortium_members(consortium_id, institution_id, joined_on, created_at)"
 		" VALUES (1, 2, '2020-01-01', 0), (1, 3, '2020-01-01', 0), (1, 4, '2020-01-01', 0)");
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	ylt_db_close(&T);
 	return 0;
 }
 
@@ -435,5 +428,5 @@ int main(void)
 		cmocka_unit_test(test_capacity_residents_and_list),
 		cmocka_unit_test(test_load_counts_in_force_and_scheduled),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, ylt_db_teardown);
 }

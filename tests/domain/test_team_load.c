@@ -143,42 +143,15 @@ static int64_t add_resident(void)
 	return query("SELECT max(id) FROM residents", 0, NULL);
 }
 
-static int64_t make_team(int64_t inst, int64_t capacity)
-{
-	struct yl_team in = {0}, out;
-	char s[300];
-
-	snprintf(s, sizeof(s),
-		 "INSERT INTO practitioners(name, title, general_practitioner,"
-		 " institution_id, created_at) VALUES ('gp', 'attending_physician', 1, %lld, 0)",
-		 (long long)inst);
-	sql(s);
-	in.name = "team";
-	in.institution_id = inst;
-	in.leader_id = query("SELECT max(id) FROM practitioners", 0, NULL);
-	in.capacity = capacity;
-	yl_diag_clear(&T.diag);
-	if (yl_team_create(&T.ctx, &in, &out))
-		fail_msg("team: %s", T.diag.message);
-	return out.id;
-}
-
 static int setup(void **state)
 {
-	(void)state;
+	*state = &T;
 	ylt_db_open(&T);
 	ylt_seed_registry(&T);
 	for (int i = 0; i < NTEAMS; i++)
-		teams[i] = make_team(i % 2 ? 4 : 3, capacities[i]);
+		teams[i] = ylt_gp_team(&T, i % 2 ? 4 : 3, capacities[i]);
 	for (int i = 0; i < NRESIDENTS; i++)
 		residents[i] = add_resident();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	ylt_db_close(&T);
 	return 0;
 }
 
@@ -547,8 +520,8 @@ static void test_rollback_keeps_held(void **state)
 	yl_store_rollback(T.store); /* a failed history may have left one open */
 	step = 0;
 	snprintf(doing, sizeof(doing), "rollback test");
-	team_a = make_team(3, 5);
-	team_b = make_team(4, 5);
+	team_a = ylt_gp_team(&T, 3, 5);
+	team_b = ylt_gp_team(&T, 4, 5);
 	in.resident_id = add_resident();
 	in.team_id = team_a;
 	in.secondary_id = 2;
@@ -615,7 +588,7 @@ static void test_migration_rebuilds_held(void **state)
 	assert_string_equal(before, after);
 	check_all();
 
-	team = make_team(4, 5);
+	team = ylt_gp_team(&T, 4, 5);
 	assert_int_equal(held(team), 0);
 	in.resident_id = add_resident();
 	in.team_id = team;
@@ -636,5 +609,5 @@ int main(void)
 	    cmocka_unit_test(test_rollback_keeps_held),
 	    cmocka_unit_test(test_migration_rebuilds_held),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, ylt_db_teardown);
 }

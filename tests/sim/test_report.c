@@ -23,10 +23,10 @@
 #include <string.h>
 
 #include "domain/encounter.h"
-#include "domain/referral.h"
 #include "domain/signing_stock.h"
 #include "report/report.h"
 #include "ylt_booking.h"
+#include "ylt_indicator.h"
 
 static struct ylt_db T;
 static int64_t R;
@@ -50,22 +50,6 @@ static void visit(const char *kind, int64_t inst, const char *date, int64_t cost
 		fail_msg("encounter: %s %s", T.diag.field, T.diag.message);
 }
 
-static void referral(const char *dir, const char *care, int64_t from, int64_t to)
-{
-	struct yl_referral_new n = {0};
-	struct yl_referral out;
-
-	n.direction = dir;
-	n.care_type = care;
-	n.resident_id = R;
-	n.from_institution_id = from;
-	n.to_institution_id = to;
-	n.diagnosis_code = "I10";
-	n.reason = "r";
-	if (yl_referral_create(&T.ctx, &n, &out))
-		fail_msg("referral: %s %s", T.diag.field, T.diag.message);
-}
-
 static void consortium(const char *code, const char *area, int64_t lead, int64_t a, int64_t b)
 {
 	int64_t id;
@@ -87,20 +71,14 @@ static int setup(void **state)
 {
 	int64_t team;
 
-	(void)state;
+	*state = &T;
 	ylt_db_open(&T);
 	ylt_seed_registry(&T);
 	yl_clock_fixed(&T.clock, WRITES);
 	ylt_begin(&T);
 	R = yltb_residents(&T, 6);
-	yltb_exec(&T, "INSERT INTO practitioners(name, title, institution_id, created_at)"
-		  " VALUES ('甲', 'attending_physician', 3, 0)");
-	yltb_exec(&T, "INSERT INTO teams(name, institution_id, leader_id, capacity, created_at)"
-		  " VALUES ('t', 3, (SELECT max(id) FROM practitioners), 100, 0)");
-	team = yltb_scalar(&T, "SELECT max(id) FROM teams");
-	yltb_exec(&T, "INSERT INTO contracts(resident_id, team_id, secondary_id, tertiary_id,"
-		  " start_date, end_date, status, created_at, updated_at) VALUES (%lld, %lld, 2, 1,"
-		  " '2025-01-01', '2026-12-31', 'active', 0, 0)", (long long)R, (long long)team);
+	team = yltb_team(&T, 3, false);
+	yltb_contract(&T, R, team, "2025-01-01", "2026-12-31");
 	consortium("K-COUNTY", "440106", 2, 3, 5);
 	consortium("K-CITY", NULL, 1, 4, 0);
 	visit("outpatient", 3, "2026-02-02", 40);
@@ -115,22 +93,15 @@ static int setup(void **state)
 	visit("outpatient", 1, "2026-02-09", 3000);
 	visit("inpatient", 1, "2026-02-10", 20000);
 	visit("outpatient", 3, "2025-02-10", 40);
-	referral("up", "outpatient", 3, 1);
-	referral("up", "inpatient", 4, 2);
-	referral("down", "outpatient", 1, 3);
+	ylt_referral(&T, "up", "outpatient", R, 3, 1);
+	ylt_referral(&T, "up", "inpatient", R, 4, 2);
+	ylt_referral(&T, "down", "outpatient", R, 1, 3);
 	/* The contract went in by plain SQL, past the live hooks, as a bulk load would: the
 	 * signing stocks (C1, C2) are rebuilt once, as an importer does after its file. */
 	if (yl_signing_stock_rebuild(&T.ctx, NULL))
 		fail_msg("signing stock: %s", T.diag.message);
 	ylt_commit(&T);
 	yl_clock_fixed(&T.clock, YLT_NOW);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	ylt_db_close(&T);
 	return 0;
 }
 
@@ -560,5 +531,5 @@ int main(void)
 		cmocka_unit_test(test_print_compare),
 		cmocka_unit_test(test_errors),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, ylt_db_teardown);
 }

@@ -3,21 +3,6 @@
  * and the transaction goes on to commit the rest. */
 #include "yltest.h"
 
-static int64_t scalar(struct yl_store *s, const char *sql)
-{
-	struct yl_stmt *st;
-	struct yl_diag d;
-	bool row;
-	int64_t v = -1;
-
-	assert_int_equal(yl_store_prepare(s, sql, &st, &d), YL_OK);
-	assert_int_equal(yl_stmt_step(st, &row, &d), YL_OK);
-	if (row)
-		v = yl_stmt_int(st, 0);
-	yl_stmt_reset(st);
-	return v;
-}
-
 static void test_durable_flag(void **state)
 {
 	struct ylt_db t;
@@ -26,13 +11,13 @@ static void test_durable_flag(void **state)
 	(void)state;
 
 	ylt_db_open(&t);
-	assert_int_equal(scalar(t.store, "PRAGMA synchronous"), 1); /* NORMAL */
+	assert_int_equal(ylt_store_int(t.store, "PRAGMA synchronous"), 1); /* NORMAL */
 	assert_int_equal(yl_store_open(t.path, YL_STORE_DURABLE, &s, &d), YL_OK);
-	assert_int_equal(scalar(s, "PRAGMA synchronous"), 2); /* FULL */
+	assert_int_equal(ylt_store_int(s, "PRAGMA synchronous"), 2); /* FULL */
 	assert_int_equal(yl_store_set_durable(s, false, &d), YL_OK);
-	assert_int_equal(scalar(s, "PRAGMA synchronous"), 1);
+	assert_int_equal(ylt_store_int(s, "PRAGMA synchronous"), 1);
 	assert_int_equal(yl_store_set_durable(s, true, &d), YL_OK);
-	assert_int_equal(scalar(s, "PRAGMA synchronous"), 2);
+	assert_int_equal(ylt_store_int(s, "PRAGMA synchronous"), 2);
 	yl_store_close(s);
 	ylt_db_close(&t);
 }
@@ -59,8 +44,9 @@ static void test_savepoints(void **state)
 	assert_int_equal(yl_store_exec(t.store, "INSERT INTO x VALUES (3)", &d), YL_OK);
 	assert_int_equal(yl_store_release(t.store, "job", &d), YL_OK);
 	ylt_commit(&t);
-	assert_int_equal(scalar(t.store, "SELECT group_concat(v) = '1,3' FROM x ORDER BY v"), 1);
-	assert_int_equal(scalar(t.store, "SELECT count(*) FROM x"), 2);
+	assert_int_equal(ylt_store_int(t.store, "SELECT group_concat(v) = '1,3' FROM x ORDER BY v"),
+			 1);
+	assert_int_equal(ylt_store_int(t.store, "SELECT count(*) FROM x"), 2);
 	ylt_db_close(&t);
 }
 

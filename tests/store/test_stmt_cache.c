@@ -6,21 +6,6 @@
 
 #include <stdio.h>
 
-static int64_t run(struct yl_store *s, const char *sql)
-{
-	struct yl_stmt *st;
-	struct yl_diag d;
-	bool row;
-	int64_t v = -1;
-
-	assert_int_equal(yl_store_prepare(s, sql, &st, &d), YL_OK);
-	assert_int_equal(yl_stmt_step(st, &row, &d), YL_OK);
-	if (row)
-		v = yl_stmt_int(st, 0);
-	yl_stmt_reset(st);
-	return v;
-}
-
 static void test_same_address_other_sql(void **state)
 {
 	struct ylt_db t;
@@ -34,11 +19,11 @@ static void test_same_address_other_sql(void **state)
 	assert_int_equal(yl_store_prepare(t.store, "SELECT 1", &b, &d), YL_OK);
 	assert_ptr_equal(a, b);
 	snprintf(buf, sizeof(buf), "SELECT 41");
-	assert_int_equal(run(t.store, buf), 41);
+	assert_int_equal(ylt_store_int(t.store, buf), 41);
 	snprintf(buf, sizeof(buf), "SELECT 42");
-	assert_int_equal(run(t.store, buf), 42);
+	assert_int_equal(ylt_store_int(t.store, buf), 42);
 	snprintf(buf, sizeof(buf), "SELECT 41");
-	assert_int_equal(run(t.store, buf), 41);
+	assert_int_equal(ylt_store_int(t.store, buf), 41);
 	ylt_db_close(&t);
 }
 
@@ -52,7 +37,7 @@ static void test_more_statements_than_slots(void **state)
 	for (int round = 0; round < 2; round++)
 		for (int i = 0; i < 3000; i++) {
 			snprintf(buf, sizeof(buf), "SELECT %d", i);
-			assert_int_equal(run(t.store, buf), i);
+			assert_int_equal(ylt_store_int(t.store, buf), i);
 		}
 	ylt_db_close(&t);
 }
@@ -65,8 +50,8 @@ static void test_scratch_tuning(void **state)
 
 	ylt_db_open(&t);
 	assert_int_equal(yl_store_tune_scratch(t.store, &d), YL_OK);
-	assert_int_equal(run(t.store, "PRAGMA synchronous"), 0); /* OFF */
-	assert_int_equal(run(t.store, "PRAGMA wal_autocheckpoint"), 16384);
+	assert_int_equal(ylt_store_int(t.store, "PRAGMA synchronous"), 0); /* OFF */
+	assert_int_equal(ylt_store_int(t.store, "PRAGMA wal_autocheckpoint"), 16384);
 	ylt_db_close(&t);
 }
 

@@ -113,6 +113,25 @@ int64_t yltb_residents(struct ylt_db *t, int n)
 	return first;
 }
 
+int64_t yltb_team(struct ylt_db *t, int64_t inst, bool gp)
+{
+	yltb_exec(t, "INSERT INTO practitioners(name, title, institution_id, general_practitioner,"
+		  " created_at) VALUES ('甲', 'attending_physician', %lld, %d, 0)",
+		  (long long)inst, gp ? 1 : 0);
+	yltb_exec(t, "INSERT INTO teams(name, institution_id, leader_id, capacity, created_at)"
+		  " VALUES ('t', %lld, (SELECT max(id) FROM practitioners), 100, 0)",
+		  (long long)inst);
+	return yltb_scalar(t, "SELECT max(id) FROM teams");
+}
+
+void yltb_contract(struct ylt_db *t, int64_t resident, int64_t team, const char *start,
+		   const char *end)
+{
+	yltb_exec(t, "INSERT INTO contracts(resident_id, team_id, secondary_id, tertiary_id,"
+		  " start_date, end_date, status, created_at, updated_at) VALUES (%lld, %lld, 2, 1,"
+		  " '%s', '%s', 'active', 0, 0)", (long long)resident, (long long)team, start, end);
+}
+
 int64_t yltb_user(struct ylt_db *t, const char *username, const char *role, int64_t inst,
 		  int64_t resident)
 {

@@ -1,7 +1,8 @@
 /* ylt_booking.h - booking fixtures written with plain SQL: departments, sessions and slots
  * (the schedule module is tested on its own and is not needed to book), residents in bulk,
- * users of any role, and formatted scalar queries. Used by the booking tests of tests/domain
- * and tests/api. Every helper asserts success; none opens a transaction.
+ * teams and contracts, users of any role, and formatted scalar queries. Used by the booking
+ * and indicator tests of tests/domain, tests/sim and tests/api. Every helper asserts success;
+ * none opens a transaction.
  */
 #ifndef YLT_BOOKING_H
 #define YLT_BOOKING_H
@@ -26,6 +27,13 @@ int64_t yltb_slot(struct ylt_db *t, int64_t session, const char *hhmm, int minut
 /* n residents with consecutive ids (valid-length id numbers, home 440106001); returns the
  * first id. */
 int64_t yltb_residents(struct ylt_db *t, int n);
+/* A practitioner '甲' at inst (a general practitioner when gp) leading a new team 't' of
+ * capacity 100 at inst; returns the team's id. */
+int64_t yltb_team(struct ylt_db *t, int64_t inst, bool gp);
+/* An active contract of resident with team (secondary 2, tertiary 1) from start to end
+ * ("YYYY-MM-DD"). Plain SQL: the signing stocks do not see it (rebuild them if they matter). */
+void yltb_contract(struct ylt_db *t, int64_t resident, int64_t team, const char *start,
+		   const char *end);
 /* A user row (no token); institution and resident may be 0. Returns its id. */
 int64_t yltb_user(struct ylt_db *t, const char *username, const char *role, int64_t inst,
 		  int64_t resident);

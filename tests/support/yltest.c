@@ -10,13 +10,13 @@
 #include "base/codes.h"
 #include "domain/area.h"
 #include "domain/institution.h"
+#include "domain/team.h"
 #include "domain/user.h"
 
 void ylt_db_open(struct ylt_db *t)
 {
 	memset(t, 0, sizeof(*t));
-	snprintf(t->dir, sizeof(t->dir), "/tmp/yltest.XXXXXX");
-	assert_non_null(mkdtemp(t->dir));
+	ylt_tmpdir(t->dir, "/tmp/yltest.XXXXXX");
 	snprintf(t->path, sizeof(t->path), "%s/test.db", t->dir);
 	yl_diag_clear(&t->diag);
 	if (yl_store_open(t->path, YL_STORE_CREATE, &t->store, &t->diag))
@@ -34,14 +34,39 @@ void ylt_db_open(struct ylt_db *t)
 
 void ylt_db_close(struct ylt_db *t)
 {
-	char cmd[200];
-
 	yl_store_close(t->store);
 	t->store = NULL;
 	yl_arena_release(&t->arena);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", t->dir);
-	if (system(cmd) != 0)
+	if (ylt_tmpdir_remove(t->dir) != 0)
 		fprintf(stderr, "could not remove %s\n", t->dir);
+}
+
+int ylt_db_teardown(void **state)
+{
+	assert_non_null(*state);
+	ylt_db_close(*state);
+	return 0;
+}
+
+void ylt_tmpdir(char dir[64], const char *pattern)
+{
+	assert_true(strlen(pattern) < 64);
+	snprintf(dir, 64, "%s", pattern);
+	assert_non_null(mkdtemp(dir));
+}
+
+int ylt_tmpdir_remove(const char *dir)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+int ylt_tmpdir_teardown(void **state)
+{
+	assert_non_null(*state);
+	return ylt_tmpdir_remove(*state);
 }
 
 void ylt_begin(struct ylt_db *t)
@@ -77,6 +102,21 @@ int64_t ylt_count(struct ylt_db *t, const char *table)
 	return n;
 }
 
+int64_t ylt_store_int(struct yl_store *s, const char *sql)
+{
+	struct yl_stmt *st;
+	struct yl_diag d;
+	bool row;
+	int64_t v = -1;
+
+	assert_int_equal(yl_store_prepare(s, sql, &st, &d), YL_OK);
+	assert_int_equal(yl_stmt_step(st, &row, &d), YL_OK);
+	if (row)
+		v = yl_stmt_int(st, 0);
+	yl_stmt_reset(st);
+	return v;
+}
+
 static void must(struct ylt_db *t, enum yl_err err, const char *what)
 {
 	if (err)
@@ -106,6 +146,26 @@ void ylt_seed_registry(struct ylt_db *t)
 	for (size_t i = 0; i < sizeof(inst) / sizeof(inst[0]); i++)
 		must(t, yl_institution_create(&t->ctx, &inst[i], NULL), "seed institution");
 	ylt_commit(t);
+}
+
+int64_t ylt_gp_team(struct ylt_db *t, int64_t inst, int64_t capacity)
+{
+	struct yl_team in = {0}, out;
+	char sql[300];
+
+	snprintf(sql, sizeof(sql), "INSERT INTO practitioners(name, title, general_practitioner,"
+		 " institution_id, created_at) VALUES ('gp', 'attending_physician', 1, %lld, 0)",
+		 (long long)inst);
+	if (yl_store_exec(t->store, sql, &t->diag))
+		fail_msg("%s: %s", sql, t->diag.message);
+	in.name = "team";
+	in.institution_id = inst;
+	in.leader_id = ylt_store_int(t->store, "SELECT max(id) FROM practitioners");
+	in.capacity = capacity;
+	yl_diag_clear(&t->diag);
+	if (yl_team_create(&t->ctx, &in, &out))
+		fail_msg("team: %s", t->diag.message);
+	return out.id;
 }
 
 void ylt_id_number(char out[19], const char *area, const char *birth, int seq)

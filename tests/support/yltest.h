@@ -42,11 +42,31 @@ void ylt_commit(struct ylt_db *t);
 void ylt_rollback(struct ylt_db *t);
 /* Runs "SELECT count(*) FROM <table>" and returns the count. */
 int64_t ylt_count(struct ylt_db *t, const char *table);
+/* A cmocka teardown (group or per test) for a setup that opened a db with ylt_db_open and
+ * stored its address in *state: closes it with ylt_db_close. */
+int ylt_db_teardown(void **state);
+
+/* Runs sql on s (no ylt_db needed) and returns the first column of the first row, or -1 when
+ * there is no row. Asserts that the statement prepares and steps. */
+int64_t ylt_store_int(struct yl_store *s, const char *sql);
+
+/* Makes a fresh directory from pattern ("/tmp/name.XXXXXX", shorter than 64 bytes) into dir.
+ * Asserts success. */
+void ylt_tmpdir(char dir[64], const char *pattern);
+/* Removes dir and everything below it; 0 on success, -1 otherwise. */
+int ylt_tmpdir_remove(const char *dir);
+/* A cmocka teardown for a setup that made a directory with ylt_tmpdir and stored it in
+ * *state: removes it (ylt_tmpdir_remove; -1 fails the teardown). */
+int ylt_tmpdir_teardown(void **state);
 
 /* Loads a small registry: province 440000, city 440100, county 440106, townships
  * 440106001/002; institutions: city hospital (tertiary), county hospital (secondary),
  * two township centres (primary), a village clinic under the first centre. Ids in order 1..5. */
 void ylt_seed_registry(struct ylt_db *t);
+/* A general practitioner at inst (plain SQL) leading a new team "team" of capacity at inst,
+ * created through the team module (yl_team_create); returns the team's id. Fails the test on
+ * an error; opens no transaction. */
+int64_t ylt_gp_team(struct ylt_db *t, int64_t inst, int64_t capacity);
 
 /* A valid 18-digit resident id for the area (6 digits), birth date and sequence (3 digits;
  * odd male, even female). Writes into out (19 bytes). */
