@@ -544,37 +544,6 @@ static enum yl_err may_read_current(const struct yl_ctx *c, int64_t resident_id)
 	return YL_OK;
 }
 
-enum yl_err yl_contract_current(const struct yl_ctx *c, int64_t resident_id,
-				struct yl_contract *out, bool *found)
-{
-	char today[YL_DATE_LEN];
-	struct yl_stmt *st;
-	enum yl_err err;
-
-	*found = false;
-	if ((err = may_read_current(c, resident_id)))
-		return err;
-	today_str(c, today);
-	/* the one in force: started and not past its end (YL_CONTRACT_IN_FORCE); a renewal
-	 * starts the day after its predecessor ends, so at most one row is in force on a day
-	 * (no ORDER BY: it would cost a temporary b-tree per call) */
-	err = yl_store_prepare(c->store, "SELECT " K_COLS K_FROM " WHERE k.resident_id = ? AND "
-					 YL_CONTRACT_IN_FORCE " LIMIT 1",
-			       &st, c->diag);
-	if (err)
-		return err;
-	yl_stmt_bind_text(st, 1, today);
-	yl_stmt_bind_int(st, 2, resident_id);
-	yl_contract_bind_day(st, 3, today);
-	err = yl_row_one(c, st, read_row, out, "resident_id", "no contract in force");
-	if (err == YL_ERR_NOT_FOUND) {
-		yl_diag_clear(c->diag);
-		return YL_OK;
-	}
-	*found = err == YL_OK;
-	return err;
-}
-
 enum yl_err yl_contract_combo_current(const struct yl_ctx *c, int64_t resident_id,
 				      struct yl_contract_combo *out, bool *found)
 {
@@ -588,7 +557,8 @@ enum yl_err yl_contract_combo_current(const struct yl_ctx *c, int64_t resident_i
 	if ((err = may_read_current(c, resident_id)))
 		return err;
 	today_str(c, today);
-	/* the row yl_contract_current reads (at most one is in force on a day) */
+	/* at most one row is in force on a day (no ORDER BY: it would cost a temporary b-tree
+	 * per call) */
 	err = yl_store_prepare(c->store, "SELECT k.id, k.team_id, t.institution_id, k.secondary_id,"
 					 " k.tertiary_id" K_FROM " WHERE k.resident_id = ? AND "
 					 YL_CONTRACT_IN_FORCE " LIMIT 1",

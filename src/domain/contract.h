@@ -92,14 +92,7 @@ enum yl_err yl_contract_get(const struct yl_ctx *c, int64_t id, struct yl_contra
  * audit row when anything changed, unless c->batch. */
 enum yl_err yl_contract_settle_all(const struct yl_ctx *c, int64_t *changed);
 
-/* The resident's contract in force today (YL_CONTRACT_IN_FORCE), with its derived status,
- * in one indexed read: *found false when there is none (not an error). Staff roles read any
- * resident's, a resident user only their own (YL_ERR_FORBIDDEN otherwise). *out is
- * arena-owned. */
-enum yl_err yl_contract_current(const struct yl_ctx *c, int64_t resident_id,
-				struct yl_contract *out, bool *found);
-
-/* The 1+1+1 combination of that same contract: who the resident signed with. */
+/* The 1+1+1 combination of a resident's contract in force: who they signed with. */
 struct yl_contract_combo {
 	int64_t contract_id;
 	int64_t team_id;
@@ -107,9 +100,10 @@ struct yl_contract_combo {
 	int64_t secondary_id;
 	int64_t tertiary_id;
 };
-/* yl_contract_current's lighter read, for callers that need only the combination (no
- * strings, no derived status; the simulator asks for thousands of residents a day): same
- * contract, same permissions, *found false when none. */
+/* The resident's contract in force today (YL_CONTRACT_IN_FORCE) as its combination, in one
+ * indexed read without strings (the simulator asks for thousands of residents a day): *found
+ * false when there is none (not an error). Staff roles read any resident's, a resident user
+ * only their own (YL_ERR_FORBIDDEN otherwise). */
 enum yl_err yl_contract_combo_current(const struct yl_ctx *c, int64_t resident_id,
 				      struct yl_contract_combo *out, bool *found);
 
