@@ -454,7 +454,8 @@ static enum yl_err book_visit(struct sim *s, const struct sim_person *who, int64
 		e.kind = EV_CANCEL;
 		e.day = day - 1;
 		e.minute = 20 * 60;
-		return sim_event_push(s, &e);
+		/* the evening before is today's for a visit tomorrow: today's queue has been read */
+		return e.day <= s->day ? sim_event_care(s, &e) : sim_event_push(s, &e);
 	}
 	if (yl_rng_chance(&s->rng, s->p->no_show)) {
 		s->st->no_shows++; /* the booking turns no_show once its slot ends */
@@ -616,6 +617,9 @@ enum yl_err sim_event_care(struct sim *s, const struct sim_event *e)
 		sim_at(s, e->day, e->minute);
 		err = yl_booking_cancel(&s->c, e->booking, "患者行程有变，取消预约", NULL);
 		if (err == YL_ERR_CANCEL_TOO_LATE || err == YL_ERR_CONFLICT) {
+			/* refused (past the cut-off): the resident still does not come */
+			if (err == YL_ERR_CANCEL_TOO_LATE)
+				s->st->no_shows++;
 			yl_diag_clear(s->c.diag);
 			return YL_OK;
 		}

@@ -106,6 +106,21 @@ static void test_conservation(void **state)
 	assert_true(open_bookings > future); /* some past ones are no-shows */
 	assert_int_equal(scalar(s, "SELECT count(*) FROM bookings WHERE status NOT IN"
 				   " ('booked','cancelled','seen')"), 0);
+	/* each booking the simulator made (all but the referral pool's, which referrals make)
+	 * ended as it counted: seen, cancelled, or a no-show (still 'booked', nothing queued for
+	 * it: the no-shows of slots not yet over are counted when booked) */
+	{
+		assert_int_equal(scalar(s, "SELECT count(*) FROM bookings WHERE pool <> 'referral'"),
+				 r.st.bookings + more.bookings);
+		assert_int_equal(scalar(s, "SELECT count(*) FROM bookings WHERE status = 'cancelled'"),
+				 r.st.cancellations + more.cancellations);
+		assert_int_equal(scalar(s, "SELECT count(*) FROM bookings WHERE status = 'seen'"
+					   " AND pool <> 'referral'"), r.st.seen + more.seen);
+		assert_int_equal(scalar(s, "SELECT count(*) FROM bookings b WHERE b.status = 'booked'"
+					   " AND b.pool <> 'referral' AND NOT EXISTS (SELECT 1 FROM"
+					   " sim_events e WHERE e.booking = b.id)"),
+				 r.st.no_shows + more.no_shows);
+	}
 	/* every seen booking has exactly its encounter */
 	assert_int_equal(scalar(s, "SELECT count(*) FROM bookings b WHERE b.status = 'seen' AND"
 				   " (SELECT count(*) FROM encounters e WHERE e.booking_id = b.id) <> 1"),
