@@ -15,7 +15,7 @@ void yl_indicator_json_opt(struct yl_jw *w, const char *key, bool has, double v)
 void yl_indicator_value_json(struct yl_jw *w, const struct yl_indicator_def *d,
 			     const struct yl_indicator_value *v)
 {
-	if (d->scope_kind && strcmp(d->scope_kind, "event") == 0) {
+	if (d->scope == YL_SCOPE_EVENT) {
 		yl_jw_key(w, "numerator");
 		yl_jw_null(w);
 		yl_jw_key(w, "denominator");

@@ -21,7 +21,7 @@ static void def_json(struct yl_jw *w, const struct yl_indicator_def *d)
 	yl_jw_kstr(w, "name_en", d->name_en);
 	yl_jw_kstr(w, "unit", d->unit);
 	yl_jw_kstr(w, "direction", d->direction);
-	yl_jw_kstr(w, "scope_kind", d->scope_kind ? d->scope_kind : "institution");
+	yl_jw_kstr(w, "scope_kind", d->scope_kind);
 }
 
 static enum yl_err get_indicators(struct yl_req *r, struct yl_jw *w)

@@ -61,8 +61,7 @@ static void print_results(const struct yl_indicator_query *q,
 		const struct yl_indicator_result *r = &res[i];
 		char den[24], val[32], growth[80];
 
-		if (r->def->den_measure && r->def->scope_kind &&
-		    strcmp(r->def->scope_kind, "event") != 0)
+		if (r->def->den_measure && r->def->scope != YL_SCOPE_EVENT)
 			snprintf(den, sizeof(den), "%" PRId64, r->cur.denominator);
 		else
 			snprintf(den, sizeof(den), "-");

@@ -54,6 +54,14 @@ static void read_def(const struct yl_ctx *c, struct yl_stmt *st, void *item)
 	d->scale = yl_stmt_int(st, 12);
 	d->growth = yl_stmt_int(st, 13) != 0;
 	d->scope_kind = dup(c, st, 14);
+	if (strcmp(d->scope_kind, "resident_county") == 0)
+		d->scope = YL_SCOPE_RESIDENT_COUNTY;
+	else if (strcmp(d->scope_kind, "event") == 0)
+		d->scope = YL_SCOPE_EVENT;
+	else if (strcmp(d->scope_kind, "stock") == 0)
+		d->scope = YL_SCOPE_STOCK;
+	else
+		d->scope = YL_SCOPE_INSTITUTION;
 }
 
 enum yl_err yl_indicator_catalogue(const struct yl_ctx *c, struct yl_indicator_def **defs,
@@ -557,17 +565,17 @@ static void grow(struct yl_indicator_result *r)
 	r->growth = (r->cur.value - r->prev.value) / r->prev.value * 100.0;
 }
 
-enum kind { K_INSTITUTION, K_COUNTY, K_EVENT, K_STOCK, K_COUNT };
+enum kind {
+	K_INSTITUTION = YL_SCOPE_INSTITUTION,
+	K_COUNTY = YL_SCOPE_RESIDENT_COUNTY,
+	K_EVENT = YL_SCOPE_EVENT,
+	K_STOCK = YL_SCOPE_STOCK,
+	K_COUNT
+};
 
 static enum kind kind_of(const struct yl_indicator_def *d)
 {
-	if (!d->scope_kind || strcmp(d->scope_kind, "institution") == 0)
-		return K_INSTITUTION;
-	if (strcmp(d->scope_kind, "resident_county") == 0)
-		return K_COUNTY;
-	if (strcmp(d->scope_kind, "event") == 0)
-		return K_EVENT;
-	return K_STOCK;
+	return (enum kind)d->scope;
 }
 
 /* What the non-institution rows need, computed once per query. */

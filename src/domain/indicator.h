@@ -38,6 +38,14 @@
 enum { YL_INDICATOR_MAX_MONTHS = 60 };
 
 /* One catalogue row; strings arena-owned. */
+/* What a row's measure keys are sums of (the catalogue's scope_kind, migration 5). */
+enum yl_indicator_scope {
+	YL_SCOPE_INSTITUTION,
+	YL_SCOPE_RESIDENT_COUNTY,
+	YL_SCOPE_EVENT,
+	YL_SCOPE_STOCK,
+};
+
 struct yl_indicator_def {
 	const char *id;          /* "C4", "B1.op", "drug_share" */
 	const char *name_zh;
@@ -55,6 +63,7 @@ struct yl_indicator_def {
 	bool growth;             /* also report growth against the same period a year earlier
 				  * (institution rows only) */
 	const char *scope_kind;  /* institution | resident_county | event | stock */
+	enum yl_indicator_scope scope; /* scope_kind, parsed once */
 };
 
 /* Loads the catalogue in display order into *defs (arena array of *n). Any staff role

@@ -208,13 +208,6 @@ static enum yl_err list_consortia(const struct yl_ctx *c, const char *area,
 	return YL_OK;
 }
 
-static bool kind_is(const struct yl_indicator_def *d, const char *kind)
-{
-	const char *k = d->scope_kind ? d->scope_kind : "institution";
-
-	return strcmp(k, kind) == 0;
-}
-
 /* A cell straight from a compute result. */
 static void cell_from(struct yl_report_cell *cell, const struct yl_indicator_result *r)
 {
@@ -300,7 +293,7 @@ static enum yl_err add_institution(const struct yl_ctx *c, int64_t inst,
 		int row = i < r->nrows && strcmp(res[i].def->id, r->rows[i].def->id) == 0
 				  ? i
 				  : yl_report_row_index(r, res[i].def->id);
-		if (row < 0 || !kind_is(res[i].def, "institution"))
+		if (row < 0 || res[i].def->scope != YL_SCOPE_INSTITUTION)
 			continue;
 		sums[row].cur.numerator += res[i].cur.numerator;
 		sums[row].cur.denominator += res[i].cur.denominator;
@@ -313,12 +306,12 @@ static enum yl_err add_institution(const struct yl_ctx *c, int64_t inst,
 
 static const char *level_reason(const struct yl_indicator_def *d)
 {
-	if (kind_is(d, "resident_county"))
+	if (d->scope == YL_SCOPE_RESIDENT_COUNTY)
 		return "defined for an area only: the residents of its counties, not the"
 		       " institutions of a level";
-	if (kind_is(d, "stock"))
+	if (d->scope == YL_SCOPE_STOCK)
 		return "defined for an area only: the residents living in it";
-	if (kind_is(d, "event"))
+	if (d->scope == YL_SCOPE_EVENT)
 		return "a median cannot be summed over the institutions of a level";
 	return "not an institution sum";
 }
@@ -339,7 +332,7 @@ static enum yl_err fill_level(const struct yl_ctx *c, struct yl_report *r, int c
 	for (int i = 0; i < r->nrows; i++) {
 		struct yl_report_cell *cell = &r->rows[i].cells[col];
 		const struct yl_indicator_def *d = r->rows[i].def;
-		if (!kind_is(d, "institution")) {
+		if (d->scope != YL_SCOPE_INSTITUTION) {
 			cell_undefined(cell, level_reason(d));
 			continue;
 		}
@@ -366,8 +359,8 @@ static void fill_results(struct yl_report *r, int col, const struct yl_indicator
 		cell = &r->rows[row].cells[col];
 		/* A consortium has no residents of its own; an area below county level has no
 		 * county to hold its residents against (indicator.h, scope kinds). */
-		undefined = consortium ? kind_is(d, "resident_county") || kind_is(d, "stock")
-				       : kind_is(d, "resident_county") && strlen(r->area_code) != 6;
+		undefined = consortium ? d->scope == YL_SCOPE_RESIDENT_COUNTY || d->scope == YL_SCOPE_STOCK
+				       : d->scope == YL_SCOPE_RESIDENT_COUNTY && strlen(r->area_code) != 6;
 		if (undefined)
 			cell_undefined(cell, res[i].note ? res[i].note : "not defined for this scope");
 		else
@@ -400,7 +393,7 @@ static bool measure_total(const struct yl_report *r, const char *key, int64_t *o
 	for (int i = 0; i < r->nrows; i++) {
 		const struct yl_indicator_def *d = r->rows[i].def;
 		const struct yl_report_cell *cell = &r->rows[i].cells[col];
-		if (!kind_is(d, "institution") || !cell->defined)
+		if (d->scope != YL_SCOPE_INSTITUTION || !cell->defined)
 			continue;
 		if (d->num_measure && strcmp(d->num_measure, key) == 0) {
 			*out = cell->cur.numerator;
@@ -471,7 +464,7 @@ static void person_years(const struct yl_ctx *c, const struct yl_report *r, int 
 	for (int i = 0; i < r->nrows; i++) {
 		const struct yl_indicator_def *d = r->rows[i].def;
 		const struct yl_report_cell *cell = &r->rows[i].cells[col];
-		if (!kind_is(d, "stock") || !d->den_measure || strcmp(d->den_measure, "residents"))
+		if (d->scope != YL_SCOPE_STOCK || !d->den_measure || strcmp(d->den_measure, "residents"))
 			continue;
 		if (!cell->defined || !cell->cur.has_value || cell->cur.denominator <= 0) {
 			s->person_years_note = yl_arena_printf(

@@ -93,14 +93,9 @@ static const char *cut(const char *s, int width, char *out, size_t cap)
 	return out;
 }
 
-static bool is_kind(const struct yl_indicator_def *d, const char *kind)
-{
-	return strcmp(d->scope_kind ? d->scope_kind : "institution", kind) == 0;
-}
-
 static bool is_count(const struct yl_indicator_def *d)
 {
-	return !d->den_measure && is_kind(d, "institution");
+	return !d->den_measure && d->scope == YL_SCOPE_INSTITUTION;
 }
 
 /* A value as printed: a count as an integer, anything else with 2 decimals. */
@@ -126,7 +121,7 @@ static void fmt_cell(char *out, size_t cap, const struct yl_indicator_def *d,
 		return;
 	}
 	fmt_number(v, sizeof(v), d, cell->cur.has_value, cell->cur.value);
-	if (!d->growth || !is_kind(d, "institution"))
+	if (!d->growth || !d->scope == YL_SCOPE_INSTITUTION)
 		snprintf(out, cap, "%s", v);
 	else if (cell->has_growth)
 		snprintf(out, cap, "%s (%+.2f%%)", v, yl_indicator_round(cell->growth));
@@ -391,7 +386,7 @@ void yl_report_print_json(FILE *f, const struct yl_report *r)
 		yl_jw_kstr(&w, "name_en", d->name_en);
 		yl_jw_kstr(&w, "unit", d->unit);
 		yl_jw_kstr(&w, "direction", d->direction);
-		yl_jw_kstr(&w, "scope_kind", d->scope_kind ? d->scope_kind : "institution");
+		yl_jw_kstr(&w, "scope_kind", d->scope_kind);
 		yl_jw_kbool(&w, "growth", d->growth);
 		yl_jw_key(&w, "cells");
 		yl_jw_obj_begin(&w);
@@ -465,7 +460,7 @@ static void compare_row(FILE *f, const struct yl_indicator_def *d,
 	right(f, vb, VALUE_W);
 	right(f, vd, VALUE_W);
 	fprintf(f, "\n%*s%s · %s\n", ID_W + 1, "", d->name_zh, d->name_en ? d->name_en : "");
-	if (d->growth && is_kind(d, "institution")) {
+	if (d->growth && d->scope == YL_SCOPE_INSTITUTION) {
 		bool ga = a && a->defined && a->has_growth, gb = b && b->defined && b->has_growth;
 		fmt_growth(va, sizeof(va), ga, ga ? a->growth : 0);
 		fmt_growth(vb, sizeof(vb), gb, gb ? b->growth : 0);
